@@ -1,0 +1,376 @@
+/* fc_consumer: exactly-once application of stream events through an inbox table. */
+#include "fc_consumer.h"
+#include "fc_clock.h"
+#include "fc_fault.h"
+#include "fc_log.h"
+#include "fc_mem.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct fc_consumer {
+    fc_redis_t *redis;
+    fc_pg_t *pg;
+    char *stream, *group, *name, *dead_stream;
+    fc_event_handler_fn handler;
+    void *app;
+    fc_consumer_opts_t opts;
+    int own_pending_done;
+    int64_t next_claim_ms;
+    long long applied;
+};
+
+static int s_create_group(fc_consumer_t *self, fc_err_t *err)
+{
+    fc_err_t e;
+    fc_err_clear(&e);
+    redisReply *r = fc_redis_cmd(self->redis, &e, "XGROUP CREATE %s %s 0 MKSTREAM", self->stream,
+                                 self->group);
+    if (r) {
+        freeReplyObject(r);
+        return FC_OK;
+    }
+    if (strstr(e.message, "BUSYGROUP"))
+        return FC_OK;
+    if (err)
+        *err = e;
+    return e.code ? e.code : FC_ERR;
+}
+
+fc_consumer_t *fc_consumer_new(fc_redis_t *redis, fc_pg_t *pg, const char *stream,
+                               const char *group, const char *name, fc_event_handler_fn handler,
+                               void *app, const fc_consumer_opts_t *opts, fc_err_t *err)
+{
+    fc_consumer_t *self = fc_xcalloc(1, sizeof *self);
+    self->redis = redis;
+    self->pg = pg;
+    self->stream = fc_xstrdup(stream);
+    self->group = fc_xstrdup(group);
+    self->name = fc_xstrdup(name);
+    self->dead_stream = fc_xasprintf("%s:dead:%s", stream, group);
+    self->handler = handler;
+    self->app = app;
+    self->opts.batch = opts && opts->batch > 0 ? opts->batch : 64;
+    self->opts.claim_idle_ms = opts && opts->claim_idle_ms > 0 ? opts->claim_idle_ms : 30000;
+    self->opts.max_deliveries = opts && opts->max_deliveries > 0 ? opts->max_deliveries : 10;
+    if (s_create_group(self, err) != FC_OK)
+        fc_consumer_destroy(&self);
+    return self;
+}
+
+void fc_consumer_destroy(fc_consumer_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    fc_consumer_t *self = *self_p;
+    free(self->stream);
+    free(self->group);
+    free(self->name);
+    free(self->dead_stream);
+    free(self);
+    *self_p = NULL;
+}
+
+const char *fc_consumer_stream(const fc_consumer_t *self)
+{
+    return self->stream;
+}
+
+long long fc_consumer_applied(const fc_consumer_t *self)
+{
+    return self->applied;
+}
+
+static int s_ack(fc_consumer_t *self, const char *entry_id, fc_err_t *err)
+{
+    redisReply *r = fc_redis_cmd(self->redis, err, "XACK %s %s %s", self->stream, self->group,
+                                 entry_id);
+    if (!r)
+        return err ? err->code : FC_EUNAVAIL;
+    freeReplyObject(r);
+    return FC_OK;
+}
+
+/* Fills ev from a stream entry [id, [k, v, k, v, ...]]; 0 if required fields are missing. */
+static int s_parse_entry(const redisReply *entry, fc_event_t *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
+        entry->element[0]->type != REDIS_REPLY_STRING)
+        return 0;
+    ev->stream_id = entry->element[0]->str;
+    const redisReply *kv = entry->element[1];
+    if (kv->type != REDIS_REPLY_ARRAY)
+        return 0; /* deleted entry (nil): nothing left to apply */
+    for (size_t i = 0; i + 1 < kv->elements; i += 2) {
+        const redisReply *k = kv->element[i], *v = kv->element[i + 1];
+        if (k->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING)
+            continue;
+        if (strcmp(k->str, "id") == 0)
+            ev->event_id = v->str;
+        else if (strcmp(k->str, "type") == 0)
+            ev->type = v->str;
+        else if (strcmp(k->str, "source") == 0)
+            ev->source = v->str;
+        else if (strcmp(k->str, "at") == 0)
+            ev->at_us = strtoll(v->str, NULL, 10);
+        else if (strcmp(k->str, "payload") == 0) {
+            ev->payload = (const uint8_t *)v->str;
+            ev->payload_len = v->len;
+        }
+    }
+    if (!ev->source)
+        ev->source = "";
+    return ev->event_id && ev->type && ev->payload;
+}
+
+static void s_record_rejected(fc_consumer_t *self, const fc_event_t *ev, const char *why)
+{
+    const char *p[] = {ev->event_id, self->stream, ev->type, why};
+    fc_pg_cmd(self->pg,
+              "INSERT INTO inbox (event_id, stream, type, outcome, detail)"
+              " VALUES ($1, $2, $3, 'rejected', $4) ON CONFLICT (event_id) DO NOTHING",
+              4, p, NULL, NULL);
+}
+
+/* Applies one entry. FC_OK: done (applied, duplicate or rejected) and acknowledged. */
+static int s_apply(fc_consumer_t *self, const redisReply *entry, fc_err_t *err)
+{
+    fc_event_t ev;
+    if (!s_parse_entry(entry, &ev)) {
+        const char *sid = entry->type == REDIS_REPLY_ARRAY && entry->elements > 0 &&
+                                  entry->element[0]->type == REDIS_REPLY_STRING
+                              ? entry->element[0]->str
+                              : NULL;
+        fc_log_error("consumer.malformed_entry", "stream", FC_LS(self->stream), "entry",
+                     FC_LS(sid ? sid : "?"), NULL);
+        return sid ? s_ack(self, sid, err) : FC_OK;
+    }
+    fc_log_set_context(ev.event_id, NULL);
+    int rc = fc_pg_begin(self->pg, err);
+    if (rc != FC_OK)
+        goto out;
+    const char *p[] = {ev.event_id, self->stream, ev.type};
+    long inserted = 0;
+    rc = fc_pg_cmd(self->pg,
+                   "INSERT INTO inbox (event_id, stream, type) VALUES ($1, $2, $3)"
+                   " ON CONFLICT (event_id) DO NOTHING",
+                   3, p, &inserted, err);
+    if (rc != FC_OK)
+        goto out;
+    if (inserted == 0) {
+        /* applied before (we died before acknowledging, or the relay published twice) */
+        fc_pg_rollback(self->pg);
+        fc_log_info("consumer.duplicate", "type", FC_LS(ev.type), NULL);
+        rc = s_ack(self, ev.stream_id, err);
+        goto out;
+    }
+    fc_err_t herr;
+    fc_err_clear(&herr);
+    rc = self->handler(self->app, self->pg, &ev, &herr);
+    if (rc == FC_EINVAL) {
+        fc_pg_rollback(self->pg);
+        fc_log_error("consumer.rejected", "type", FC_LS(ev.type), "field", FC_LS(herr.field),
+                     "error", FC_LS(herr.message), NULL);
+        s_record_rejected(self, &ev, herr.message);
+        rc = s_ack(self, ev.stream_id, err);
+        goto out;
+    }
+    if (rc != FC_OK) {
+        if (err)
+            *err = herr;
+        goto out;
+    }
+    fc_fault_point("consumer.before_commit");
+    if ((rc = fc_pg_commit(self->pg, err)) != FC_OK)
+        goto out;
+    self->applied++;
+    fc_fault_point("consumer.after_commit");
+    rc = s_ack(self, ev.stream_id, err);
+    fc_log_debug("consumer.applied", "type", FC_LS(ev.type), NULL);
+out:
+    if (rc != FC_OK) {
+        fc_pg_rollback(self->pg);
+        fc_log_warn("consumer.retry_later", "stream", FC_LS(self->stream), "type",
+                    FC_LS(ev.type), "error", FC_LS(err ? err->message : ""), NULL);
+    }
+    fc_log_set_context(NULL, NULL);
+    return rc;
+}
+
+/* Applies every entry of an XREADGROUP/XCLAIM reply; counts them into *n. */
+static int s_apply_entries(fc_consumer_t *self, const redisReply *entries, int *n, fc_err_t *err)
+{
+    for (size_t i = 0; i < entries->elements; i++) {
+        int rc = s_apply(self, entries->element[i], err);
+        if (rc != FC_OK)
+            return rc;
+        (*n)++;
+    }
+    return FC_OK;
+}
+
+/* XREADGROUP from id ("0" = our own pending, ">" = new); 1 if it returned anything. */
+static int s_read(fc_consumer_t *self, const char *from, int *n, fc_err_t *err)
+{
+    char count[16];
+    snprintf(count, sizeof count, "%d", self->opts.batch);
+    const char *argv[] = {"XREADGROUP", "GROUP",   self->group,  self->name, "COUNT",
+                          count,        "STREAMS", self->stream, from};
+    fc_err_t e;
+    fc_err_clear(&e);
+    redisReply *r = fc_redis_cmdargv(self->redis, &e, 9, argv, NULL);
+    if (!r) {
+        if (strstr(e.message, "NOGROUP")) {
+            /* redis lost the group (restart without its data): make it again */
+            fc_log_warn("consumer.group_recreated", "stream", FC_LS(self->stream), NULL);
+            return s_create_group(self, err) == FC_OK ? 0 : -1;
+        }
+        if (err)
+            *err = e;
+        return -1;
+    }
+    int got = 0;
+    if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
+        r->element[0]->type == REDIS_REPLY_ARRAY && r->element[0]->elements == 2) {
+        const redisReply *entries = r->element[0]->element[1];
+        got = entries->elements > 0;
+        if (s_apply_entries(self, entries, n, err) != FC_OK)
+            got = -1;
+    }
+    freeReplyObject(r);
+    return got;
+}
+
+/* Copies entry id to the dead-letter stream with where it came from and how often it was
+ * delivered; the caller acknowledges it. */
+static void s_dead_letter(fc_consumer_t *self, const char *id, long long deliveries)
+{
+    redisReply *e = fc_redis_cmd(self->redis, NULL, "XRANGE %s %s %s", self->stream, id, id);
+    if (!e || e->type != REDIS_REPLY_ARRAY || e->elements != 1 || e->element[0]->elements != 2 ||
+        e->element[0]->element[1]->type != REDIS_REPLY_ARRAY)
+        goto out;
+    const redisReply *kv = e->element[0]->element[1];
+    char dl[24];
+    snprintf(dl, sizeof dl, "%lld", deliveries);
+    size_t argc = 7 + kv->elements;
+    const char **av = fc_xmalloc(argc * sizeof *av);
+    size_t *lens = fc_xmalloc(argc * sizeof *lens);
+    const char *head[] = {"XADD", self->dead_stream, "*", "dead_from", id, "deliveries", dl};
+    for (size_t k = 0; k < 7; k++) {
+        av[k] = head[k];
+        lens[k] = strlen(head[k]);
+    }
+    for (size_t k = 0; k < kv->elements; k++) {
+        av[7 + k] = kv->element[k]->str;
+        lens[7 + k] = kv->element[k]->len;
+    }
+    redisReply *d = fc_redis_cmdargv(self->redis, NULL, (int)argc, av, lens);
+    if (d)
+        freeReplyObject(d);
+    free(av);
+    free(lens);
+out:
+    if (e)
+        freeReplyObject(e);
+}
+
+/* Takes over entries idle past claim_idle_ms (a consumer died holding them); dead-letters
+ * entries delivered max_deliveries times. */
+static int s_reclaim(fc_consumer_t *self, int *n, fc_err_t *err)
+{
+    char idle[24], count[16];
+    snprintf(idle, sizeof idle, "%lld", (long long)self->opts.claim_idle_ms);
+    snprintf(count, sizeof count, "%d", self->opts.batch);
+    const char *argv[] = {"XPENDING", self->stream, self->group, "IDLE", idle, "-", "+", count};
+    redisReply *r = fc_redis_cmdargv(self->redis, err, 8, argv, NULL);
+    if (!r)
+        return err ? err->code : FC_EUNAVAIL;
+    int rc = FC_OK;
+    for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements && rc == FC_OK; i++) {
+        const redisReply *row = r->element[i];
+        if (row->type != REDIS_REPLY_ARRAY || row->elements < 4)
+            continue;
+        const char *id = row->element[0]->str;
+        long long deliveries = row->element[3]->integer;
+        if (deliveries >= self->opts.max_deliveries) {
+            s_dead_letter(self, id, deliveries);
+            fc_log_error("consumer.dead_lettered", "stream", FC_LS(self->stream), "entry",
+                         FC_LS(id), "deliveries", FC_LI(deliveries), NULL);
+            rc = s_ack(self, id, err);
+            continue;
+        }
+        redisReply *c = fc_redis_cmd(self->redis, err, "XCLAIM %s %s %s %s %s", self->stream,
+                                     self->group, self->name, idle, id);
+        if (!c) {
+            rc = err ? err->code : FC_EUNAVAIL;
+            break;
+        }
+        if (c->type == REDIS_REPLY_ARRAY) {
+            fc_log_info("consumer.reclaimed", "stream", FC_LS(self->stream), "entry", FC_LS(id),
+                        "from", FC_LS(row->element[1]->str), NULL);
+            rc = s_apply_entries(self, c, n, err);
+        }
+        freeReplyObject(c);
+    }
+    freeReplyObject(r);
+    return rc;
+}
+
+int fc_consumer_poll(fc_consumer_t *self, int *n_out, fc_err_t *err)
+{
+    int n = 0, rc = FC_OK;
+    if (!self->own_pending_done) {
+        int got = s_read(self, "0", &n, err);
+        if (got < 0) {
+            rc = err ? err->code : FC_ERR;
+            goto out;
+        }
+        if (got == 0)
+            self->own_pending_done = 1;
+        goto out;
+    }
+    int64_t now = fc_clock_mono_ms();
+    if (now >= self->next_claim_ms) {
+        self->next_claim_ms = now + self->opts.claim_idle_ms / 4 + 1;
+        if ((rc = s_reclaim(self, &n, err)) != FC_OK)
+            goto out;
+    }
+    if (s_read(self, ">", &n, err) < 0)
+        rc = err ? err->code : FC_ERR;
+out:
+    if (n_out)
+        *n_out = n;
+    return rc;
+}
+
+long long fc_consumer_pending(fc_consumer_t *self)
+{
+    redisReply *r = fc_redis_cmd(self->redis, NULL, "XINFO GROUPS %s", self->stream);
+    long long pending = -1, lag = 0;
+    for (size_t i = 0; r && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+        const redisReply *g = r->element[i];
+        int mine = 0;
+        long long p = 0, l = 0;
+        for (size_t k = 0; g->type == REDIS_REPLY_ARRAY && k + 1 < g->elements; k += 2) {
+            const char *key = g->element[k]->str;
+            const redisReply *v = g->element[k + 1];
+            if (!key)
+                continue;
+            if (strcmp(key, "name") == 0 && v->str && strcmp(v->str, self->group) == 0)
+                mine = 1;
+            else if (strcmp(key, "pending") == 0)
+                p = v->integer;
+            else if (strcmp(key, "lag") == 0 && v->type == REDIS_REPLY_INTEGER)
+                l = v->integer;
+        }
+        if (mine) {
+            pending = p;
+            lag = l;
+        }
+    }
+    if (r)
+        freeReplyObject(r);
+    return pending < 0 ? -1 : pending + lag;
+}
