@@ -38,6 +38,8 @@ static const fc_cfg_def_t s_common_config[] = {
      "take over events a dead consumer held this long"},
     {"FC_MAX_DELIVERIES", FC_CFG_INT, "10", 1, 1000, "dead-letter an event after this many"},
     {"FC_CONSUMER_NAME", FC_CFG_STR, "", 0, 0, "consumer name; default <service>@<host>:<pid>"},
+    {"FC_POLICY_DIR", FC_CFG_STR, FC_SOURCE_DIR "/infra/policy", 0, 0,
+     "directory of the group's policy files (<service>.json)"},
     {"FC_CURVE_SERVER_SECRET", FC_CFG_STR, "", 0, 0, "Z85 CURVE secret key; empty = plain TCP"},
 };
 

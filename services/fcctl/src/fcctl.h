@@ -44,7 +44,12 @@ void fcctl_print_json(const ProtobufCMessage *msg);
 /* Parses "36.5" into tenths (365); -1 on error. */
 int fcctl_parse_temp(const char *s);
 
+/* One command table per area, each ended by a {NULL} entry. */
 extern const fcctl_cmd_t fcctl_health_cmds[];
 extern const fcctl_cmd_t fcctl_intake_cmds[];
+extern const fcctl_cmd_t fcctl_rotation_cmds[];
+extern const fcctl_cmd_t fcctl_welfare_cmds[];
+extern const fcctl_cmd_t fcctl_notify_cmds[];
+extern const fcctl_cmd_t fcctl_report_cmds[];
 
 #endif
