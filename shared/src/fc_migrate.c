@@ -9,33 +9,52 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Tables every service has, applied before its own files: the outbox it publishes from, the
- * inbox that makes event consumption exactly-once, and the stored replies that make a retried
- * command (same message id) take effect once. */
-static const char s_common_version[] = "0000_fc_common";
-static const char s_common_sql[] =
-    "CREATE TABLE outbox ("
-    " id bigserial PRIMARY KEY,"
-    " event_id text NOT NULL UNIQUE,"
-    " stream text NOT NULL,"
-    " type text NOT NULL,"
-    " payload bytea NOT NULL,"
-    " at_us bigint NOT NULL,"
-    " created_at timestamptz NOT NULL DEFAULT now(),"
-    " published_at timestamptz);"
-    "CREATE INDEX outbox_unpublished ON outbox (id) WHERE published_at IS NULL;"
-    "CREATE TABLE inbox ("
-    " event_id text PRIMARY KEY,"
-    " stream text NOT NULL,"
-    " type text NOT NULL,"
-    " outcome text NOT NULL DEFAULT 'applied' CHECK (outcome IN ('applied', 'rejected')),"
-    " detail text,"
-    " received_at timestamptz NOT NULL DEFAULT now());"
-    "CREATE TABLE rpc_replies ("
-    " message_id text PRIMARY KEY,"
-    " type text NOT NULL,"
-    " payload bytea NOT NULL,"
-    " created_at timestamptz NOT NULL DEFAULT now());";
+/* Tables every service has, applied before its own files, in order: the outbox it publishes
+ * from, the inbox that makes event consumption exactly-once, the stored replies that make a
+ * retried command (same message id) take effect once, and the record of its jobs (fc_jobrec). */
+typedef struct {
+    const char *version;
+    const char *sql;
+} s_migration_t;
+
+static const s_migration_t s_common[] = {
+    {"0000_fc_common",
+     "CREATE TABLE outbox ("
+     " id bigserial PRIMARY KEY,"
+     " event_id text NOT NULL UNIQUE,"
+     " stream text NOT NULL,"
+     " type text NOT NULL,"
+     " payload bytea NOT NULL,"
+     " at_us bigint NOT NULL,"
+     " created_at timestamptz NOT NULL DEFAULT now(),"
+     " published_at timestamptz);"
+     "CREATE INDEX outbox_unpublished ON outbox (id) WHERE published_at IS NULL;"
+     "CREATE TABLE inbox ("
+     " event_id text PRIMARY KEY,"
+     " stream text NOT NULL,"
+     " type text NOT NULL,"
+     " outcome text NOT NULL DEFAULT 'applied' CHECK (outcome IN ('applied', 'rejected')),"
+     " detail text,"
+     " received_at timestamptz NOT NULL DEFAULT now());"
+     "CREATE TABLE rpc_replies ("
+     " message_id text PRIMARY KEY,"
+     " type text NOT NULL,"
+     " payload bytea NOT NULL,"
+     " created_at timestamptz NOT NULL DEFAULT now());"},
+    {"0000_fc_jobs",
+     "CREATE TABLE jobs ("
+     " job_id text PRIMARY KEY,"
+     " queue text NOT NULL,"
+     " payload text NOT NULL,"
+     " run_at_us bigint NOT NULL,"
+     " state text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'dead',"
+     " 'cancelled')),"
+     " attempts integer NOT NULL DEFAULT 0,"
+     " last_error text,"
+     " created_at timestamptz NOT NULL DEFAULT now(),"
+     " finished_at timestamptz);"
+     "CREATE INDEX jobs_pending ON jobs (queue, run_at_us) WHERE state = 'pending';"},
+};
 
 static int s_cmp(const void *a, const void *b)
 {
@@ -124,12 +143,14 @@ int fc_migrate(fc_pg_t *pg, const char *schema, const char *dir, int *applied_ou
         rc = err ? err->code : FC_ERR;
         goto out;
     }
-    int have_common = 0;
-    for (int r = 0; r < PQntuples(done); r++)
-        have_common |= strcmp(PQgetvalue(done, r, 0), s_common_version) == 0;
-    if (!have_common) {
-        const char *p[] = {s_common_version};
-        if ((rc = fc_pg_script(pg, s_common_sql, err)) != FC_OK ||
+    for (size_t c = 0; c < sizeof s_common / sizeof s_common[0]; c++) {
+        int seen = 0;
+        for (int r = 0; r < PQntuples(done) && !seen; r++)
+            seen = strcmp(PQgetvalue(done, r, 0), s_common[c].version) == 0;
+        if (seen)
+            continue;
+        const char *p[] = {s_common[c].version};
+        if ((rc = fc_pg_script(pg, s_common[c].sql, err)) != FC_OK ||
             (rc = fc_pg_cmd(pg, "INSERT INTO schema_migrations (version) VALUES ($1)", 1, p, NULL,
                             err)) != FC_OK)
             goto out;
