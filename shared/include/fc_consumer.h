@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <protobuf-c/protobuf-c.h>
 #include "fc_err.h"
 #include "fc_pg.h"
 #include "fc_redis.h"
@@ -26,6 +27,12 @@ typedef struct {
  * event that will never apply) records it as rejected and acknowledges; any other code rolls
  * back and leaves the entry for redelivery. */
 typedef int (*fc_event_handler_fn)(void *app, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err);
+
+/* Decodes an event's payload as desc (size cap, UTF-8 checked); NULL with FC_EINVAL in err if it
+ * does not decode, which a handler returns to reject the event. The caller frees the result
+ * with protobuf_c_message_free_unpacked(m, NULL). */
+ProtobufCMessage *fc_event_decode(const fc_event_t *ev, const ProtobufCMessageDescriptor *desc,
+                                  fc_err_t *err);
 
 typedef struct {
     int batch;              /* entries per read; default 64 */

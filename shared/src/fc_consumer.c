@@ -4,10 +4,21 @@
 #include "fc_fault.h"
 #include "fc_log.h"
 #include "fc_mem.h"
+#include "fc_pb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+ProtobufCMessage *fc_event_decode(const fc_event_t *ev, const ProtobufCMessageDescriptor *desc,
+                                  fc_err_t *err)
+{
+    ProtobufCMessage *m =
+        fc_pb_unpack(desc, ev->payload, ev->payload_len, FC_PB_MAX_MESSAGE, NULL, "payload", err);
+    if (!m && err)
+        err->code = FC_EINVAL; /* an event too big to decode will never decode: reject it */
+    return m;
+}
 
 struct fc_consumer {
     fc_redis_t *redis;

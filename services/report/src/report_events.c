@@ -2,16 +2,14 @@
 #include "report_events.h"
 #include "fc/v1/intake.pb-c.h"
 #include "fc_clock.h"
-#include "fc_pb.h"
 
 #include <stdio.h>
 #include <string.h>
 
 static int s_health_checked_in(fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
 {
-    Fc__V1__HealthCheckedIn *m = (Fc__V1__HealthCheckedIn *)fc_pb_unpack(
-        &fc__v1__health_checked_in__descriptor, ev->payload, ev->payload_len, FC_PB_MAX_MESSAGE,
-        NULL, "payload", err);
+    Fc__V1__HealthCheckedIn *m = (Fc__V1__HealthCheckedIn *)fc_event_decode(
+        ev, &fc__v1__health_checked_in__descriptor, err);
     if (!m)
         return FC_EINVAL;
     /* counted on the Shanghai calendar day the measurement was taken */
