@@ -18,13 +18,13 @@ BASE_PKGS=(
   procps iproute2 util-linux curl tzdata
 )
 # CI and benchmark only.
-EXTRA_PKGS=(docker-compose clang wrk coinor-cbc unzip)
+EXTRA_PKGS=(docker-compose clang libclang-rt-14-dev wrk coinor-cbc unzip)
 
 usage() {
   cat <<'EOF'
 usage: infra/scripts/deps.sh [--with-extras] [--check] [--list]
   (no option)    install whatever build/demo/test package is missing (apt-get), else print one line
-  --with-extras  also docker-compose, clang, wrk, coinor-cbc, unzip (CI / benchmarks)
+  --with-extras  also docker-compose, clang + libFuzzer, wrk, coinor-cbc, unzip (CI, fuzzing, benchmarks)
   --check        install nothing: print the missing packages, exit 1 if any is missing
   --list         print the package list and exit
 EOF
