@@ -14,6 +14,7 @@ usage: infra/scripts/localinfra.sh COMMAND
   psql [ARGS...]    run psql as superuser "postgres" on the FC_PG_DB database (default frontline)
   bootstrap [DB]    run infra/sql/bootstrap.sql for database DB (default FC_PG_DB), e.g. frontline_test
   destroy           stop, then delete all state (data directories, logs) of this instance
+  crash pg|redis    stop one server abruptly (pg_ctl -m immediate / SIGKILL), for fault tests
 environment:
   FC_VAR_DIR     state directory (default <repo>/var; a relative path is taken from the repo root)
   FC_PG_PORT     PostgreSQL port (default 55432)      FC_REDIS_PORT  Redis port (default 56379)
@@ -492,6 +493,23 @@ case $cmd in
     fi
     rm -rf -- "$redis_dir" "$var_dir/log" "$location_file"
     log "state removed: $var_dir (pg data was $pg_data)"
+    ;;
+  crash)
+    # For the fault tests: stop one server abruptly, as a crash would (no clean shutdown).
+    case ${1:-} in
+      pg)
+        pg_running || die "postgres is not running"
+        as_pg "$pg_bindir/pg_ctl" -D "$pg_data" -m immediate -s stop 9>&-
+        log "postgres stopped with -m immediate"
+        ;;
+      redis)
+        pid=$(redis_pid) || die "redis is not running"
+        kill -KILL "$pid"
+        wait_gone "$pid" 10
+        log "redis killed (pid $pid)"
+        ;;
+      *) die "usage: localinfra.sh crash pg|redis" ;;
+    esac
     ;;
   -h | --help | help) usage ;;
   *)

@@ -39,4 +39,11 @@ int fc_jobrec_finish(fc_pg_t *pg, const char *job_id, const char *state, const c
 int fc_jobrec_counts(fc_pg_t *pg, const char *queue, long long *pending, long long *done,
                      long long *dead, fc_err_t *err);
 
+/* A periodic run, exactly once per period however many replicas: inside the caller's open
+ * transaction, records (schedule, period). FC_OK: this caller runs it, in this transaction
+ * (if it dies before the commit, the row goes with it and another replica runs the period);
+ * FC_EDUP: the period already ran. fc_schedule_claim (fc_job.h) in Redis can spare the others
+ * the work; this row is the record. */
+int fc_schedule_run_once(fc_pg_t *pg, const char *schedule, const char *period, fc_err_t *err);
+
 #endif

@@ -28,7 +28,10 @@ struct fc_consumer {
     void *app;
     fc_consumer_opts_t opts;
     int own_pending_done;
+    char pending_cursor[64]; /* how far our own pending entries were re-read */
     int64_t next_claim_ms;
+    int64_t retry_at_ms; /* after a failure (database or Redis down): wait, then retry */
+    int backoff_ms;
     long long applied;
 };
 
@@ -65,6 +68,7 @@ fc_consumer_t *fc_consumer_new(fc_redis_t *redis, fc_pg_t *pg, const char *strea
     self->opts.batch = opts && opts->batch > 0 ? opts->batch : 64;
     self->opts.claim_idle_ms = opts && opts->claim_idle_ms > 0 ? opts->claim_idle_ms : 30000;
     self->opts.max_deliveries = opts && opts->max_deliveries > 0 ? opts->max_deliveries : 10;
+    snprintf(self->pending_cursor, sizeof self->pending_cursor, "0");
     if (s_create_group(self, err) != FC_OK)
         fc_consumer_destroy(&self);
     return self;
@@ -159,6 +163,7 @@ static int s_apply(fc_consumer_t *self, const redisReply *entry, fc_err_t *err)
         return sid ? s_ack(self, sid, err) : FC_OK;
     }
     fc_log_set_context(ev.event_id, NULL);
+    fc_fault_point("consumer.after_read");
     int rc = fc_pg_begin(self->pg, err);
     if (rc != FC_OK)
         goto out;
@@ -204,7 +209,12 @@ out:
     if (rc != FC_OK) {
         fc_pg_rollback(self->pg);
         fc_log_warn("consumer.retry_later", "stream", FC_LS(self->stream), "type",
-                    FC_LS(ev.type), "error", FC_LS(err ? err->message : ""), NULL);
+                    FC_LS(ev.type), "code", FC_LS(fc_err_name(rc)), "error",
+                    FC_LS(err ? err->message : ""), NULL);
+        /* This entry stays pending: it comes back through reclaim, counted towards
+         * dead-lettering. Only an unreachable database or Redis stops the batch. */
+        if (rc != FC_EUNAVAIL)
+            rc = FC_OK;
     }
     fc_log_set_context(NULL, NULL);
     return rc;
@@ -222,8 +232,10 @@ static int s_apply_entries(fc_consumer_t *self, const redisReply *entries, int *
     return FC_OK;
 }
 
-/* XREADGROUP from id ("0" = our own pending, ">" = new); 1 if it returned anything. */
-static int s_read(fc_consumer_t *self, const char *from, int *n, fc_err_t *err)
+/* XREADGROUP from id (an id = our own pending entries after it, ">" = new ones). Returns how
+ * many entries came back (-1 on failure); the last one's id goes to last_id if not NULL. */
+static int s_read(fc_consumer_t *self, const char *from, int *n, char *last_id, size_t cap,
+                  fc_err_t *err)
 {
     char count[16];
     snprintf(count, sizeof count, "%d", self->opts.batch);
@@ -246,7 +258,13 @@ static int s_read(fc_consumer_t *self, const char *from, int *n, fc_err_t *err)
     if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
         r->element[0]->type == REDIS_REPLY_ARRAY && r->element[0]->elements == 2) {
         const redisReply *entries = r->element[0]->element[1];
-        got = entries->elements > 0;
+        got = (int)entries->elements;
+        if (got > 0 && last_id) {
+            const redisReply *last = entries->element[got - 1];
+            if (last->type == REDIS_REPLY_ARRAY && last->elements > 0 &&
+                last->element[0]->type == REDIS_REPLY_STRING)
+                snprintf(last_id, cap, "%s", last->element[0]->str);
+        }
         if (s_apply_entries(self, entries, n, err) != FC_OK)
             got = -1;
     }
@@ -332,25 +350,44 @@ static int s_reclaim(fc_consumer_t *self, int *n, fc_err_t *err)
 int fc_consumer_poll(fc_consumer_t *self, int *n_out, fc_err_t *err)
 {
     int n = 0, rc = FC_OK;
+    int64_t now = fc_clock_mono_ms();
+    if (now < self->retry_at_ms)
+        goto out;
     if (!self->own_pending_done) {
-        int got = s_read(self, "0", &n, err);
+        /* our own entries delivered before and not yet acknowledged (after a restart under the
+         * same name, or a failed attempt): no need to wait for them to go idle */
+        char last[64] = "";
+        int got = s_read(self, self->pending_cursor, &n, last, sizeof last, err);
         if (got < 0) {
-            rc = err ? err->code : FC_ERR;
+            rc = err && err->code ? err->code : FC_ERR;
             goto out;
         }
-        if (got == 0)
+        if (got < self->opts.batch)
             self->own_pending_done = 1;
+        else
+            memcpy(self->pending_cursor, last, sizeof last);
         goto out;
     }
-    int64_t now = fc_clock_mono_ms();
     if (now >= self->next_claim_ms) {
         self->next_claim_ms = now + self->opts.claim_idle_ms / 4 + 1;
         if ((rc = s_reclaim(self, &n, err)) != FC_OK)
             goto out;
     }
-    if (s_read(self, ">", &n, err) < 0)
-        rc = err ? err->code : FC_ERR;
+    if (s_read(self, ">", &n, NULL, 0, err) < 0)
+        rc = err && err->code ? err->code : FC_ERR;
 out:
+    if (rc != FC_OK) {
+        /* whatever failed stays pending for us: read our own pending first next time, after a
+         * growing pause, so an outage neither spins nor counts towards dead-lettering */
+        self->own_pending_done = 0;
+        snprintf(self->pending_cursor, sizeof self->pending_cursor, "0");
+        self->backoff_ms = self->backoff_ms ? self->backoff_ms * 2 : 100;
+        if (self->backoff_ms > 2000)
+            self->backoff_ms = 2000;
+        self->retry_at_ms = now + self->backoff_ms;
+    } else if (n > 0) {
+        self->backoff_ms = 0;
+    }
     if (n_out)
         *n_out = n;
     return rc;

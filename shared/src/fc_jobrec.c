@@ -127,3 +127,17 @@ int fc_jobrec_counts(fc_pg_t *pg, const char *queue, long long *pending, long lo
     PQclear(r);
     return FC_OK;
 }
+
+int fc_schedule_run_once(fc_pg_t *pg, const char *schedule, const char *period, fc_err_t *err)
+{
+    const char *p[] = {schedule, period};
+    long n = 0;
+    int rc = fc_pg_cmd(pg,
+                       "INSERT INTO schedule_runs (schedule, period) VALUES ($1, $2)"
+                       " ON CONFLICT DO NOTHING",
+                       2, p, &n, err);
+    if (rc != FC_OK)
+        return rc;
+    return n == 1 ? FC_OK
+                  : fc_err_set(err, FC_EDUP, "period", "%s already ran for %s", schedule, period);
+}

@@ -11,7 +11,8 @@
 
 /* Tables every service has, applied before its own files, in order: the outbox it publishes
  * from, the inbox that makes event consumption exactly-once, the stored replies that make a
- * retried command (same message id) take effect once, and the record of its jobs (fc_jobrec). */
+ * retried command (same message id) take effect once, the record of its jobs (fc_jobrec) and
+ * of its periodic runs (fc_schedule_run_once). */
 typedef struct {
     const char *version;
     const char *sql;
@@ -54,6 +55,12 @@ static const s_migration_t s_common[] = {
      " created_at timestamptz NOT NULL DEFAULT now(),"
      " finished_at timestamptz);"
      "CREATE INDEX jobs_pending ON jobs (queue, run_at_us) WHERE state = 'pending';"},
+    {"0000_fc_schedules",
+     "CREATE TABLE schedule_runs ("
+     " schedule text NOT NULL,"
+     " period text NOT NULL,"
+     " ran_at timestamptz NOT NULL DEFAULT now(),"
+     " PRIMARY KEY (schedule, period));"},
 };
 
 static int s_cmp(const void *a, const void *b)

@@ -164,6 +164,11 @@ PGconn *fc_h_db(void)
 long long fc_h_scalar(const char *sql)
 {
     PGresult *r = PQexec(fc_h_db(), sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK && PQstatus(s_db) != CONNECTION_OK) {
+        /* the server restarted under us (fault tests): connect again once */
+        PQclear(r);
+        r = PQexec(fc_h_db(), sql);
+    }
     long long v = -1;
     if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
         v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
@@ -239,4 +244,13 @@ int fc_h_fcctl(char **out, const char *args_fmt, ...)
     else
         fc_buf_fini(&b);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int fc_h_infra(const char *args)
+{
+    char *cmd = fc_xasprintf("bash %s/tests/harness/infra.sh %s >>%s/infra.log 2>&1",
+                             s_env("FC_REPO_DIR"), args, s_env("FC_TEST_LOG_DIR"));
+    int st = system(cmd);
+    free(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }

@@ -35,5 +35,7 @@ long long fc_h_wait_scalar(const char *sql, long long want, int timeout_ms);
  * stdout in out (caller frees) if out is not NULL. */
 int fc_h_fcctl(char **out, const char *args_fmt, ...) __attribute__((format(printf, 2, 3)));
 void fc_h_sleep_ms(int ms);
+/* Runs tests/harness/infra.sh with args ("crash redis", "restart"); returns its exit code. */
+int fc_h_infra(const char *args);
 
 #endif

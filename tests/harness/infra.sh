@@ -2,7 +2,7 @@
 # The test harness's PostgreSQL + Redis: a private instance under var/test on ports of its own,
 # started fresh for a ctest run (fixture "infra") and stopped at its end. FC_TEST_SLOT=N (0-9)
 # shifts every port and the state directory so several checkouts or builds can test at once.
-# Usage: tests/harness/infra.sh start|stop|env
+# Usage: tests/harness/infra.sh start|stop|env|restart|crash pg|redis
 set -euo pipefail
 repo=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 slot=${FC_TEST_SLOT:-0}
@@ -17,5 +17,7 @@ case ${1:-} in
   start) li destroy >/dev/null 2>&1 || true; li start ;;
   stop) li stop ;;
   env) li env; echo "export FC_TEST_VAR_DIR=$repo/$FC_VAR_DIR" ;;
-  *) echo "usage: $0 start|stop|env" >&2; exit 2 ;;
+  restart) li start ;;            # starts whatever is down, keeps the data
+  crash) li crash "${2:-}" ;;     # pg | redis
+  *) echo "usage: $0 start|stop|env|restart|crash pg|redis" >&2; exit 2 ;;
 esac

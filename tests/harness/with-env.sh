@@ -10,6 +10,7 @@ eval "$(bash "$repo/tests/harness/infra.sh" env)"
 slot=${FC_TEST_SLOT:-0}
 base=$((5651 + 100 * slot))
 export FC_BIN_DIR=$build/bin
+export FC_REPO_DIR=$repo
 export FC_TEST_LOG_DIR=$FC_TEST_VAR_DIR/log
 export FC_MIGRATIONS_DIR=$repo/infra/migrations
 export FC_INTAKE_ENDPOINT=tcp://127.0.0.1:$((base + 0))
