@@ -1,12 +1,21 @@
-/* fcctl_intake: organisation units, people and health check-ins. */
+/* fcctl_intake: intake's commands: organisation units, people and their "one file", posts,
+ * duty, health check-ins and status, incidents, key-group files, hardship cases, weekly
+ * reports, cadre records, Party candidates, and the CSV imports (parsed here with
+ * intake_csv, re-validated by intake). */
 #include "fcctl.h"
+#include "intake_csv.h"
+#include "intake_shift.h"
 #include "fc/v1/intake.pb-c.h"
 #include "fc_clock.h"
+#include "fc_mem.h"
+#include "fc_pb.h"
 
 #include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define FCCTL_CHECKIN_BATCH 1000
 
@@ -21,11 +30,20 @@ static int cmd_org_add(fcctl_t *ctl, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "p:n:k:l", opts, NULL)) != -1) {
         switch (c) {
-        case 'p': u.parent_code = optarg; break;
-        case 'n': u.name = optarg; break;
-        case 'k': u.kind = optarg; break;
-        case 'l': u.liaison_unit = 1; break;
-        default: return FCCTL_EUSAGE;
+        case 'p':
+            u.parent_code = optarg;
+            break;
+        case 'n':
+            u.name = optarg;
+            break;
+        case 'k':
+            u.kind = optarg;
+            break;
+        case 'l':
+            u.liaison_unit = 1;
+            break;
+        default:
+            return FCCTL_EUSAGE;
         }
     }
     if (optind != argc - 1)
@@ -45,7 +63,9 @@ static int cmd_org_add(fcctl_t *ctl, int argc, char **argv)
         fcctl_print_json(reply);
     else
         printf("组织 %s：%s\n", u.org_code,
-               r->inserted ? "已新建" : r->updated ? "已更新" : "无变化");
+               r->inserted  ? "已新建"
+               : r->updated ? "已更新"
+                            : "无变化");
     protobuf_c_message_free_unpacked(reply, NULL);
     return FCCTL_OK;
 }
@@ -63,20 +83,59 @@ static int cmd_person_add(fcctl_t *ctl, int argc, char **argv)
                                          {"leadership", no_argument, NULL, 'L'},
                                          {"young-cadre", no_argument, NULL, 'Y'},
                                          {"unfit", no_argument, NULL, 'U'},
+                                         {"reserve-pool", no_argument, NULL, 'R'},
+                                         {"medical", no_argument, NULL, 'M'},
+                                         {"aid-team", no_argument, NULL, 'A'},
+                                         {"elderly", no_argument, NULL, 'E'},
+                                         {"children", no_argument, NULL, 'C'},
                                          {0}};
     int c;
-    while ((c = getopt_long(argc, argv, "n:o:p:P:c:s:LYU", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "n:o:p:P:c:s:LYURMAEC", opts, NULL)) != -1) {
         switch (c) {
-        case 'n': p.name = optarg; break;
-        case 'o': p.org_code = optarg; break;
-        case 'p': p.phone = optarg; break;
-        case 'P': p.party_status = optarg; break;
-        case 'c': p.cadre_level = optarg; break;
-        case 's': p.spouse_employee_no = optarg; break;
-        case 'L': p.leadership_team = 1; break;
-        case 'Y': p.young_cadre = 1; break;
-        case 'U': p.fit_for_frontline = 0; break;
-        default: return FCCTL_EUSAGE;
+        case 'n':
+            p.name = optarg;
+            break;
+        case 'o':
+            p.org_code = optarg;
+            break;
+        case 'p':
+            p.phone = optarg;
+            break;
+        case 'P':
+            p.party_status = optarg;
+            break;
+        case 'c':
+            p.cadre_level = optarg;
+            break;
+        case 's':
+            p.spouse_employee_no = optarg;
+            break;
+        case 'L':
+            p.leadership_team = 1;
+            break;
+        case 'Y':
+            p.young_cadre = 1;
+            break;
+        case 'U':
+            p.fit_for_frontline = 0;
+            break;
+        case 'R':
+            p.reserve_pool = 1;
+            break;
+        case 'M':
+            p.medical_staff = 1;
+            break;
+        case 'A':
+            p.aid_team = 1;
+            break;
+        case 'E':
+            p.cares_for_elderly = 1;
+            break;
+        case 'C':
+            p.cares_for_children = 1;
+            break;
+        default:
+            return FCCTL_EUSAGE;
         }
     }
     if (optind != argc - 1)
@@ -96,35 +155,9 @@ static int cmd_person_add(fcctl_t *ctl, int argc, char **argv)
         fcctl_print_json(reply);
     else
         printf("人员 %s：%s\n", p.employee_no,
-               r->inserted ? "已新建" : r->updated ? "已更新" : "无变化");
-    protobuf_c_message_free_unpacked(reply, NULL);
-    return FCCTL_OK;
-}
-
-static int cmd_person_show(fcctl_t *ctl, int argc, char **argv)
-{
-    if (argc != 2)
-        return FCCTL_EUSAGE;
-    Fc__V1__PersonGetRequest req = FC__V1__PERSON_GET_REQUEST__INIT;
-    req.employee_no = argv[1];
-    ProtobufCMessage *reply = NULL;
-    int rc = fcctl_call(ctl, "intake", "intake.person_get", &req.base,
-                        &fc__v1__person_get_reply__descriptor, &reply);
-    if (rc != FCCTL_OK)
-        return rc;
-    const Fc__V1__Person *p = ((Fc__V1__PersonGetReply *)reply)->person;
-    if (ctl->json) {
-        fcctl_print_json(reply);
-    } else if (p) {
-        static const char *status[] = {"未知", "健康", "医学观察", "隔离", "疑似", "确诊",
-                                       "已康复", "已故"};
-        printf("工号      %s\n姓名      %s\n组织      %s\n电话      %s\n政治面貌  %s\n"
-               "干部级别  %s\n配偶工号  %s\n一线适岗  %s\n健康状态  %s\n",
-               p->employee_no, p->name, p->org_code, p->phone, p->party_status, p->cadre_level,
-               p->spouse_employee_no[0] ? p->spouse_employee_no : "—",
-               p->fit_for_frontline ? "是" : "否",
-               status[p->health_status >= 0 && p->health_status <= 7 ? p->health_status : 0]);
-    }
+               r->inserted  ? "已新建"
+               : r->updated ? "已更新"
+                            : "无变化");
     protobuf_c_message_free_unpacked(reply, NULL);
     return FCCTL_OK;
 }
@@ -148,9 +181,8 @@ static int s_send_checkins(fcctl_t *ctl, Fc__V1__HealthCheckin **items, size_t n
 static int cmd_checkin(fcctl_t *ctl, int argc, char **argv)
 {
     const char *file = NULL, *at = NULL;
-    static const struct option opts[] = {{"file", required_argument, NULL, 'f'},
-                                         {"at", required_argument, NULL, 'a'},
-                                         {0}};
+    static const struct option opts[] = {
+        {"file", required_argument, NULL, 'f'}, {"at", required_argument, NULL, 'a'}, {0}};
     int c;
     while ((c = getopt_long(argc, argv, "f:a:", opts, NULL)) != -1) {
         if (c == 'f')
@@ -192,7 +224,7 @@ static int cmd_checkin(fcctl_t *ctl, int argc, char **argv)
     }
     Fc__V1__HealthCheckin *items = calloc(FCCTL_CHECKIN_BATCH, sizeof *items);
     Fc__V1__HealthCheckin **ptrs = calloc(FCCTL_CHECKIN_BATCH, sizeof *ptrs);
-    char (*emp)[64] = calloc(FCCTL_CHECKIN_BATCH, sizeof *emp);
+    char(*emp)[64] = calloc(FCCTL_CHECKIN_BATCH, sizeof *emp);
     char line[512];
     long lineno = 0, sent = 0;
     size_t n = 0;
@@ -234,15 +266,1247 @@ static int cmd_checkin(fcctl_t *ctl, int argc, char **argv)
     return rc;
 }
 
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static const char *s_status_zh[] = {"未知", "健康", "医学观察", "隔离",
+                                    "疑似", "确诊", "已康复",   "已故"};
+static const char *s_status_en[] = {"",          "healthy",   "observation", "quarantined",
+                                    "suspected", "confirmed", "recovered",   "deceased"};
+
+static const char *s_status(int s)
+{
+    return s_status_zh[s >= 0 && s <= 7 ? s : 0];
+}
+
+/* "--at" values: an ISO time or a date; prints the error. */
+static int s_time_arg(const char *opt, const char *v, int64_t *out)
+{
+    fc_err_t err;
+    if (fc_time_parse(v, out, &err) != FC_OK) {
+        fprintf(stderr, "fcctl: %s: \"%s\" is not a time like 2026-11-22T08:00+08:00\n", opt, v);
+        return FCCTL_EUSAGE;
+    }
+    return FCCTL_OK;
+}
+
+static void s_local(int64_t us, char *buf, size_t n)
+{
+    if (us)
+        fc_time_format_local(us, buf, n);
+    else
+        snprintf(buf, n, "—");
+}
+
+/* Calls intake; prints the reply as JSON with --json, else runs text(reply). */
+static int s_call(fcctl_t *ctl, const char *type, const ProtobufCMessage *req,
+                  const ProtobufCMessageDescriptor *desc, void (*text)(const ProtobufCMessage *))
+{
+    ProtobufCMessage *reply = NULL;
+    int rc = fcctl_call(ctl, "intake", type, req, desc, &reply);
+    if (rc != FCCTL_OK)
+        return rc;
+    if (ctl->json)
+        fcctl_print_json(reply);
+    else if (text)
+        text(reply);
+    protobuf_c_message_free_unpacked(reply, NULL);
+    return FCCTL_OK;
+}
+
+/* ---- posts ---------------------------------------------------------------------------------- */
+
+static void on_post_upserted(const ProtobufCMessage *m)
+{
+    const Fc__V1__PostUpsertReply *r = (const Fc__V1__PostUpsertReply *)m;
+    printf("岗位：%s\n", r->inserted ? "已新建" : r->updated ? "已更新" : "无变化");
+}
+
+static int cmd_post_add(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__Post p = FC__V1__POST__INIT;
+    const char *shifts = NULL;
+    static const struct option opts[] = {
+        {"org", required_argument, NULL, 'o'},    {"name", required_argument, NULL, 'n'},
+        {"kind", required_argument, NULL, 'k'},   {"risk", required_argument, NULL, 'r'},
+        {"shifts", required_argument, NULL, 's'}, {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "o:n:k:r:s:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            p.org_code = optarg;
+            break;
+        case 'n':
+            p.name = optarg;
+            break;
+        case 'k':
+            p.kind = optarg;
+            break;
+        case 'r':
+            p.risk_class = atoi(optarg);
+            break;
+        case 's':
+            shifts = optarg;
+            break;
+        default:
+            return FCCTL_EUSAGE;
+        }
+    }
+    if (optind != argc - 1 || !shifts)
+        return FCCTL_EUSAGE;
+    p.post_code = argv[optind];
+    fc_arena_t *arena = fc_arena_new(4096);
+    fc_err_t err;
+    fc_err_clear(&err);
+    int rc = FCCTL_EUSAGE;
+    if (intake_shift_parse(shifts, arena, &p.shifts, &p.n_shifts, &err) != FC_OK) {
+        fcctl_print_error(&err);
+        goto out;
+    }
+    Fc__V1__Post *posts[] = {&p};
+    Fc__V1__PostUpsertRequest req = FC__V1__POST_UPSERT_REQUEST__INIT;
+    req.posts = posts;
+    req.n_posts = 1;
+    rc = s_call(ctl, "intake.post_upsert", &req.base, &fc__v1__post_upsert_reply__descriptor,
+                on_post_upserted);
+out:
+    fc_arena_destroy(&arena);
+    return rc;
+}
+
+static void on_post(const ProtobufCMessage *m)
+{
+    const Fc__V1__Post *p = ((const Fc__V1__PostGetReply *)m)->post;
+    if (!p)
+        return;
+    char *shifts = intake_shift_format(p->shifts, p->n_shifts);
+    printf("岗位    %s\n名称    %s\n组织    %s\n类型    %s\n风险    %d 类\n班次    %s\n",
+           p->post_code, p->name, p->org_code, p->kind, (int)p->risk_class, shifts);
+    free(shifts);
+}
+
+static int cmd_post_show(fcctl_t *ctl, int argc, char **argv)
+{
+    if (argc != 2)
+        return FCCTL_EUSAGE;
+    Fc__V1__PostGetRequest req = FC__V1__POST_GET_REQUEST__INIT;
+    req.post_code = argv[1];
+    return s_call(ctl, "intake.post_get", &req.base, &fc__v1__post_get_reply__descriptor, on_post);
+}
+
+/* ---- duty ------------------------------------------------------------------------------------ */
+
+static void on_duty_in(const ProtobufCMessage *m)
+{
+    const Fc__V1__DutyCheckinReply *r = (const Fc__V1__DutyCheckinReply *)m;
+    printf("已签到（值守记录 %lld）\n", r->n_duty_ids ? (long long)r->duty_ids[0] : 0LL);
+}
+
+static void on_duty_out(const ProtobufCMessage *m)
+{
+    const Fc__V1__DutyCheckoutReply *r = (const Fc__V1__DutyCheckoutReply *)m;
+    if (r->n_minutes)
+        printf("已签退（值守记录 %lld）：%d 小时 %d 分钟\n", (long long)r->duty_ids[0],
+               (int)r->minutes[0] / 60, (int)r->minutes[0] % 60);
+}
+
+/* `duty in EMPNO POST [--at T]` / `duty out EMPNO [--at T]` */
+static int s_duty(fcctl_t *ctl, int argc, char **argv, int in)
+{
+    int64_t at = 0;
+    static const struct option opts[] = {{"at", required_argument, NULL, 'a'}, {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "a:", opts, NULL)) != -1) {
+        if (c != 'a' || s_time_arg("--at", optarg, &at) != FCCTL_OK)
+            return FCCTL_EUSAGE;
+    }
+    if (optind != argc - (in ? 2 : 1))
+        return FCCTL_EUSAGE;
+    if (in) {
+        Fc__V1__DutyCheckin ci = FC__V1__DUTY_CHECKIN__INIT;
+        ci.employee_no = argv[optind];
+        ci.post_code = argv[optind + 1];
+        ci.at_us = at;
+        Fc__V1__DutyCheckin *items[] = {&ci};
+        Fc__V1__DutyCheckinRequest req = FC__V1__DUTY_CHECKIN_REQUEST__INIT;
+        req.checkins = items;
+        req.n_checkins = 1;
+        return s_call(ctl, "intake.duty_checkin", &req.base,
+                      &fc__v1__duty_checkin_reply__descriptor, on_duty_in);
+    }
+    Fc__V1__DutyCheckout co = FC__V1__DUTY_CHECKOUT__INIT;
+    co.employee_no = argv[optind];
+    co.at_us = at;
+    Fc__V1__DutyCheckout *items[] = {&co};
+    Fc__V1__DutyCheckoutRequest req = FC__V1__DUTY_CHECKOUT_REQUEST__INIT;
+    req.checkouts = items;
+    req.n_checkouts = 1;
+    return s_call(ctl, "intake.duty_checkout", &req.base, &fc__v1__duty_checkout_reply__descriptor,
+                  on_duty_out);
+}
+
+static int cmd_duty_in(fcctl_t *ctl, int argc, char **argv)
+{
+    return s_duty(ctl, argc, argv, 1);
+}
+
+static int cmd_duty_out(fcctl_t *ctl, int argc, char **argv)
+{
+    return s_duty(ctl, argc, argv, 0);
+}
+
+/* ---- health status and incidents ----------------------------------------------------------- */
+
+static void on_status(const ProtobufCMessage *m)
+{
+    const Fc__V1__HealthStatusReply *r = (const Fc__V1__HealthStatusReply *)m;
+    if (r->changed)
+        printf("健康状态：%s → %s\n", s_status(r->from), s_status(r->to));
+    else
+        printf("健康状态无变化：%s\n", s_status(r->to));
+}
+
+static int cmd_status(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__HealthStatusRequest req = FC__V1__HEALTH_STATUS_REQUEST__INIT;
+    static const struct option opts[] = {
+        {"reason", required_argument, NULL, 'r'}, {"at", required_argument, NULL, 'a'}, {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "r:a:", opts, NULL)) != -1) {
+        if (c == 'r')
+            req.reason = optarg;
+        else if (c != 'a' || s_time_arg("--at", optarg, &req.at_us) != FCCTL_OK)
+            return FCCTL_EUSAGE;
+    }
+    if (optind != argc - 2)
+        return FCCTL_EUSAGE;
+    req.employee_no = argv[optind];
+    for (int i = 1; i <= 7; i++)
+        if (strcmp(argv[optind + 1], s_status_en[i]) == 0)
+            req.to = i;
+    if (!req.to) {
+        fprintf(stderr,
+                "fcctl: status: \"%s\" is not one of healthy|observation|quarantined|"
+                "suspected|confirmed|recovered|deceased\n",
+                argv[optind + 1]);
+        return FCCTL_EUSAGE;
+    }
+    return s_call(ctl, "intake.health_status", &req.base, &fc__v1__health_status_reply__descriptor,
+                  on_status);
+}
+
+static void on_incident(const ProtobufCMessage *m)
+{
+    const Fc__V1__IncidentReply *r = (const Fc__V1__IncidentReply *)m;
+    printf("已报告事件 %lld%s%s；健康状态：%s\n", (long long)r->incident_id,
+           r->major ? "（重大事项，已专报集团）" : "", r->on_duty ? "（值守期间）" : "",
+           s_status(r->health_status));
+}
+
+static int cmd_incident(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__IncidentRequest req = FC__V1__INCIDENT_REQUEST__INIT;
+    static const struct option opts[] = {{"desc", required_argument, NULL, 'd'},
+                                         {"at", required_argument, NULL, 'a'},
+                                         {"on-duty", no_argument, NULL, 'o'},
+                                         {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "d:a:o", opts, NULL)) != -1) {
+        if (c == 'd')
+            req.description = optarg;
+        else if (c == 'o')
+            req.on_duty = 1;
+        else if (c != 'a' || s_time_arg("--at", optarg, &req.at_us) != FCCTL_OK)
+            return FCCTL_EUSAGE;
+    }
+    if (optind != argc - 2)
+        return FCCTL_EUSAGE;
+    req.employee_no = argv[optind];
+    req.kind = argv[optind + 1];
+    return s_call(ctl, "intake.incident", &req.base, &fc__v1__incident_reply__descriptor,
+                  on_incident);
+}
+
+/* ---- key groups and hardship cases ----------------------------------------------------------- */
+
+static void on_file_opened(const ProtobufCMessage *m)
+{
+    printf("已建档：四类人员档案 %lld\n",
+           (long long)((const Fc__V1__KeyGroupOpenReply *)m)->file_id);
+}
+
+static void on_file_closed(const ProtobufCMessage *m)
+{
+    printf("档案 %lld 已结案\n", (long long)((const Fc__V1__KeyGroupCloseReply *)m)->file_id);
+}
+
+static void on_contact(const ProtobufCMessage *m)
+{
+    printf("已记录服务 %lld\n", (long long)((const Fc__V1__ServiceContactReply *)m)->contact_id);
+}
+
+/* `keygroup open EMPNO --category C --volunteer V [--phone P] [--location L] [--note N]` */
+static int cmd_keygroup_open(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__KeyGroupFile f = FC__V1__KEY_GROUP_FILE__INIT;
+    static const struct option opts[] = {{"category", required_argument, NULL, 'c'},
+                                         {"volunteer", required_argument, NULL, 'v'},
+                                         {"phone", required_argument, NULL, 'p'},
+                                         {"location", required_argument, NULL, 'l'},
+                                         {"note", required_argument, NULL, 'n'},
+                                         {"at", required_argument, NULL, 'a'},
+                                         {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "c:v:p:l:n:a:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            f.category = optarg;
+            break;
+        case 'v':
+            f.volunteer_employee_no = optarg;
+            break;
+        case 'p':
+            f.card_phone = optarg;
+            break;
+        case 'l':
+            f.location = optarg;
+            break;
+        case 'n':
+            f.note = optarg;
+            break;
+        case 'a':
+            if (s_time_arg("--at", optarg, &f.opened_us) != FCCTL_OK)
+                return FCCTL_EUSAGE;
+            break;
+        default:
+            return FCCTL_EUSAGE;
+        }
+    }
+    if (optind != argc - 1)
+        return FCCTL_EUSAGE;
+    f.employee_no = argv[optind];
+    Fc__V1__KeyGroupOpenRequest req = FC__V1__KEY_GROUP_OPEN_REQUEST__INIT;
+    req.file = &f;
+    return s_call(ctl, "intake.key_group_open", &req.base,
+                  &fc__v1__key_group_open_reply__descriptor, on_file_opened);
+}
+
+static int cmd_keygroup_close(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__KeyGroupCloseRequest req = FC__V1__KEY_GROUP_CLOSE_REQUEST__INIT;
+    static const struct option opts[] = {
+        {"note", required_argument, NULL, 'n'}, {"at", required_argument, NULL, 'a'}, {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "n:a:", opts, NULL)) != -1) {
+        if (c == 'n')
+            req.note = optarg;
+        else if (c != 'a' || s_time_arg("--at", optarg, &req.at_us) != FCCTL_OK)
+            return FCCTL_EUSAGE;
+    }
+    if (optind != argc - 1)
+        return FCCTL_EUSAGE;
+    req.file_id = atoll(argv[optind]);
+    return s_call(ctl, "intake.key_group_close", &req.base,
+                  &fc__v1__key_group_close_reply__descriptor, on_file_closed);
+}
+
+/* `keygroup contact FILE_ID --kind K --by EMPNO [--note N] [--at T]` */
+static int cmd_keygroup_contact(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__ServiceContact sc = FC__V1__SERVICE_CONTACT__INIT;
+    static const struct option opts[] = {{"kind", required_argument, NULL, 'k'},
+                                         {"by", required_argument, NULL, 'b'},
+                                         {"note", required_argument, NULL, 'n'},
+                                         {"at", required_argument, NULL, 'a'},
+                                         {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "k:b:n:a:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'k':
+            sc.kind = optarg;
+            break;
+        case 'b':
+            sc.by_employee_no = optarg;
+            break;
+        case 'n':
+            sc.note = optarg;
+            break;
+        case 'a':
+            if (s_time_arg("--at", optarg, &sc.at_us) != FCCTL_OK)
+                return FCCTL_EUSAGE;
+            break;
+        default:
+            return FCCTL_EUSAGE;
+        }
+    }
+    if (optind != argc - 1)
+        return FCCTL_EUSAGE;
+    sc.file_id = atoll(argv[optind]);
+    Fc__V1__ServiceContactRequest req = FC__V1__SERVICE_CONTACT_REQUEST__INIT;
+    req.contact = &sc;
+    return s_call(ctl, "intake.service_contact", &req.base,
+                  &fc__v1__service_contact_reply__descriptor, on_contact);
+}
+
+static void on_case_opened(const ProtobufCMessage *m)
+{
+    printf("已立困难台账 %lld\n", (long long)((const Fc__V1__HardshipOpenReply *)m)->case_id);
+}
+
+static void on_case_closed(const ProtobufCMessage *m)
+{
+    printf("困难台账 %lld 已结案\n", (long long)((const Fc__V1__HardshipCloseReply *)m)->case_id);
+}
+
+/* `case open EMPNO --category C --liaison EMPNO --desc TEXT [--fen N]` */
+static int cmd_case_open(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__HardshipCase hc = FC__V1__HARDSHIP_CASE__INIT;
+    static const struct option opts[] = {{"category", required_argument, NULL, 'c'},
+                                         {"liaison", required_argument, NULL, 'l'},
+                                         {"desc", required_argument, NULL, 'd'},
+                                         {"fen", required_argument, NULL, 'f'},
+                                         {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "c:l:d:f:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            hc.category = optarg;
+            break;
+        case 'l':
+            hc.liaison_employee_no = optarg;
+            break;
+        case 'd':
+            hc.description = optarg;
+            break;
+        case 'f':
+            hc.requested_fen = atoll(optarg);
+            break;
+        default:
+            return FCCTL_EUSAGE;
+        }
+    }
+    if (optind != argc - 1)
+        return FCCTL_EUSAGE;
+    hc.employee_no = argv[optind];
+    Fc__V1__HardshipOpenRequest req = FC__V1__HARDSHIP_OPEN_REQUEST__INIT;
+    req.hardship = &hc;
+    return s_call(ctl, "intake.hardship_open", &req.base, &fc__v1__hardship_open_reply__descriptor,
+                  on_case_opened);
+}
+
+static int cmd_case_close(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__HardshipCloseRequest req = FC__V1__HARDSHIP_CLOSE_REQUEST__INIT;
+    static const struct option opts[] = {{"note", required_argument, NULL, 'n'}, {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
+        if (c != 'n')
+            return FCCTL_EUSAGE;
+        req.note = optarg;
+    }
+    if (optind != argc - 1)
+        return FCCTL_EUSAGE;
+    req.case_id = atoll(argv[optind]);
+    return s_call(ctl, "intake.hardship_close", &req.base,
+                  &fc__v1__hardship_close_reply__descriptor, on_case_closed);
+}
+
+/* ---- weekly reports, cadre records, candidates ------------------------------------------------
+ */
+
+static void on_weekly(const ProtobufCMessage *m)
+{
+    printf("已提交周报 %lld\n", (long long)((const Fc__V1__WeeklyReportReply *)m)->report_id);
+}
+
+/* `weekly submit EMPNO --org SUB --week 2026-W47 --duty TEXT --production TEXT
+ *  [--outbreak] [--unstable]` */
+static int cmd_weekly(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__WeeklyReport w = FC__V1__WEEKLY_REPORT__INIT;
+    w.no_outbreak = 1;
+    w.production_stable = 1;
+    static const struct option opts[] = {{"org", required_argument, NULL, 'o'},
+                                         {"week", required_argument, NULL, 'w'},
+                                         {"duty", required_argument, NULL, 'd'},
+                                         {"production", required_argument, NULL, 'p'},
+                                         {"outbreak", no_argument, NULL, 'O'},
+                                         {"unstable", no_argument, NULL, 'U'},
+                                         {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "o:w:d:p:OU", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            w.org_code = optarg;
+            break;
+        case 'w':
+            w.iso_week = optarg;
+            break;
+        case 'd':
+            w.epidemic_duty = optarg;
+            break;
+        case 'p':
+            w.production = optarg;
+            break;
+        case 'O':
+            w.no_outbreak = 0;
+            break;
+        case 'U':
+            w.production_stable = 0;
+            break;
+        default:
+            return FCCTL_EUSAGE;
+        }
+    }
+    if (optind != argc - 1)
+        return FCCTL_EUSAGE;
+    w.employee_no = argv[optind];
+    Fc__V1__WeeklyReportRequest req = FC__V1__WEEKLY_REPORT_REQUEST__INIT;
+    req.report = &w;
+    return s_call(ctl, "intake.weekly_report", &req.base, &fc__v1__weekly_report_reply__descriptor,
+                  on_weekly);
+}
+
+static void on_keyevent(const ProtobufCMessage *m)
+{
+    printf("已记录关键事件 %lld\n", (long long)((const Fc__V1__CadreKeyEventReply *)m)->event_id);
+}
+
+/* `keyevent EMPNO (--good|--bad) --desc TEXT [--at T]` */
+static int cmd_keyevent(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__CadreKeyEvent e = FC__V1__CADRE_KEY_EVENT__INIT;
+    static const struct option opts[] = {{"good", no_argument, NULL, 'g'},
+                                         {"bad", no_argument, NULL, 'b'},
+                                         {"desc", required_argument, NULL, 'd'},
+                                         {"at", required_argument, NULL, 'a'},
+                                         {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "gbd:a:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'g':
+            e.polarity = "good";
+            break;
+        case 'b':
+            e.polarity = "bad";
+            break;
+        case 'd':
+            e.description = optarg;
+            break;
+        case 'a':
+            if (s_time_arg("--at", optarg, &e.at_us) != FCCTL_OK)
+                return FCCTL_EUSAGE;
+            break;
+        default:
+            return FCCTL_EUSAGE;
+        }
+    }
+    if (optind != argc - 1)
+        return FCCTL_EUSAGE;
+    e.employee_no = argv[optind];
+    Fc__V1__CadreKeyEventRequest req = FC__V1__CADRE_KEY_EVENT_REQUEST__INIT;
+    req.event = &e;
+    return s_call(ctl, "intake.cadre_key_event", &req.base,
+                  &fc__v1__cadre_key_event_reply__descriptor, on_keyevent);
+}
+
+static void on_merit(const ProtobufCMessage *m)
+{
+    printf("已记录 %lld\n", (long long)((const Fc__V1__MeritRecordReply *)m)->record_id);
+}
+
+/* `merit EMPNO KIND --reason TEXT [--by ISSUER] [--at T]` */
+static int cmd_merit(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__MeritRecord m = FC__V1__MERIT_RECORD__INIT;
+    static const struct option opts[] = {{"reason", required_argument, NULL, 'r'},
+                                         {"by", required_argument, NULL, 'b'},
+                                         {"at", required_argument, NULL, 'a'},
+                                         {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "r:b:a:", opts, NULL)) != -1) {
+        if (c == 'r')
+            m.reason = optarg;
+        else if (c == 'b')
+            m.issued_by = optarg;
+        else if (c != 'a' || s_time_arg("--at", optarg, &m.at_us) != FCCTL_OK)
+            return FCCTL_EUSAGE;
+    }
+    if (optind != argc - 2)
+        return FCCTL_EUSAGE;
+    m.employee_no = argv[optind];
+    m.kind = argv[optind + 1];
+    Fc__V1__MeritRecordRequest req = FC__V1__MERIT_RECORD_REQUEST__INIT;
+    req.record = &m;
+    return s_call(ctl, "intake.merit_record", &req.base, &fc__v1__merit_record_reply__descriptor,
+                  on_merit);
+}
+
+static void on_candidate(const ProtobufCMessage *m)
+{
+    printf("发展对象人选：%s\n",
+           ((const Fc__V1__PartyCandidateReply *)m)->inserted ? "已列入" : "已更新");
+}
+
+/* `candidate EMPNO --reason TEXT [--fast-track]` */
+static int cmd_candidate(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__PartyCandidate pc = FC__V1__PARTY_CANDIDATE__INIT;
+    static const struct option opts[] = {
+        {"reason", required_argument, NULL, 'r'}, {"fast-track", no_argument, NULL, 'f'}, {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "r:f", opts, NULL)) != -1) {
+        if (c == 'r')
+            pc.reason = optarg;
+        else if (c == 'f')
+            pc.fast_track = 1;
+        else
+            return FCCTL_EUSAGE;
+    }
+    if (optind != argc - 1)
+        return FCCTL_EUSAGE;
+    pc.employee_no = argv[optind];
+    Fc__V1__PartyCandidateRequest req = FC__V1__PARTY_CANDIDATE_REQUEST__INIT;
+    req.candidate = &pc;
+    return s_call(ctl, "intake.party_candidate", &req.base,
+                  &fc__v1__party_candidate_reply__descriptor, on_candidate);
+}
+
+/* ---- one person, one file -----------------------------------------------------------------------
+ */
+
+static void s_hm(int64_t minutes, char *buf, size_t n)
+{
+    snprintf(buf, n, "%lld 小时 %02lld 分", (long long)(minutes / 60), (long long)(minutes % 60));
+}
+
+static void on_person_file(const ProtobufCMessage *m)
+{
+    const Fc__V1__PersonFileReply *f = (const Fc__V1__PersonFileReply *)m;
+    const Fc__V1__Person *p = f->person;
+    char a[40], b[40], c[40];
+    if (!p)
+        return;
+    printf("== %s %s（工号 %s）==\n", p->name, p->phone, p->employee_no);
+    printf("组织      ");
+    for (size_t i = 0; i < f->n_org_path; i++)
+        printf("%s%s（%s）", i ? " / " : "", f->org_path[i]->name, f->org_path[i]->org_code);
+    printf("\n政治面貌  %s    干部级别  %s\n", p->party_status, p->cadre_level);
+    printf("标记      %s%s%s%s%s%s%s\n", p->leadership_team ? "班子成员 " : "",
+           p->young_cadre ? "年轻干部 " : "", p->reserve_pool ? "后备干部 " : "",
+           p->medical_staff ? "医务人员 " : "", p->aid_team ? "援助医疗队 " : "",
+           p->cares_for_elderly ? "照料老人 " : "", p->cares_for_children ? "照料子女 " : "");
+    printf("配偶工号  %s\n一线适岗  %s\n健康状态  %s\n",
+           p->spouse_employee_no[0] ? p->spouse_employee_no : "—",
+           p->fit_for_frontline ? "是" : "否", s_status(p->health_status));
+    s_hm(f->duty_minutes_today, a, sizeof a);
+    s_hm(f->duty_minutes_7d, b, sizeof b);
+    s_hm(f->duty_minutes_total, c, sizeof c);
+    printf("值守时长  今日 %s；近 7 天 %s；累计 %s（%lld 次）\n", a, b, c,
+           (long long)f->duty_count);
+    if (f->n_duties)
+        printf("-- 值守记录\n");
+    for (size_t i = 0; i < f->n_duties; i++) {
+        const Fc__V1__DutyRecord *d = f->duties[i];
+        s_local(d->start_us, a, sizeof a);
+        s_local(d->end_us, b, sizeof b);
+        printf("  %s → %s  %s（%s，%d 类）%s\n", a, d->end_us ? b : "在岗", d->post_name,
+               d->post_code, (int)d->risk_class, d->end_us ? "" : "（未签退）");
+    }
+    if (f->n_checkins)
+        printf("-- 健康打卡\n");
+    for (size_t i = 0; i < f->n_checkins; i++) {
+        const Fc__V1__HealthCheckinRecord *h = f->checkins[i];
+        s_local(h->at_us, a, sizeof a);
+        printf("  %s  %d.%d °C", a, h->temperature_dc / 10, h->temperature_dc % 10);
+        for (size_t k = 0; k < h->n_symptoms; k++)
+            printf("%s%s", k ? "、" : "  ", h->symptoms[k]);
+        printf("\n");
+    }
+    if (f->n_status_history)
+        printf("-- 健康状态变更\n");
+    for (size_t i = 0; i < f->n_status_history; i++) {
+        const Fc__V1__HealthStatusChanged *h = f->status_history[i];
+        s_local(h->at_us, a, sizeof a);
+        printf("  %s  %s → %s  %s\n", a, s_status(h->from), s_status(h->to), h->reason);
+    }
+    if (f->n_incidents)
+        printf("-- 事件\n");
+    for (size_t i = 0; i < f->n_incidents; i++) {
+        const Fc__V1__IncidentReported *x = f->incidents[i];
+        s_local(x->at_us, a, sizeof a);
+        printf("  %s  %s%s%s  %s\n", a, x->kind, x->major ? "（重大）" : "",
+               x->on_duty ? "（值守中）" : "", x->description);
+    }
+    if (f->n_key_group_files)
+        printf("-- 四类人员档案（一人一档一卡）\n");
+    for (size_t i = 0; i < f->n_key_group_files; i++) {
+        const Fc__V1__KeyGroupFile *k = f->key_group_files[i];
+        s_local(k->opened_us, a, sizeof a);
+        printf("  档案 %lld  %s  %s  志愿者 %s  %s%s\n", (long long)k->file_id, a, k->category,
+               k->volunteer_employee_no, k->location, k->closed_us ? "（已结案）" : "");
+    }
+    if (f->n_service_contacts)
+        printf("-- 服务记录\n");
+    for (size_t i = 0; i < f->n_service_contacts; i++) {
+        const Fc__V1__ServiceContact *s = f->service_contacts[i];
+        s_local(s->at_us, a, sizeof a);
+        printf("  %s  %s  由 %s  %s\n", a, s->kind, s->by_employee_no, s->note);
+    }
+    if (f->n_hardship_cases)
+        printf("-- 困难台账\n");
+    for (size_t i = 0; i < f->n_hardship_cases; i++) {
+        const Fc__V1__HardshipCase *h = f->hardship_cases[i];
+        printf("  台账 %lld  %s  联络人 %s  %s%s\n", (long long)h->case_id, h->category,
+               h->liaison_employee_no, h->description, h->closed ? "（已结案）" : "");
+    }
+    for (size_t i = 0; i < f->n_liaison_for; i++)
+        printf("  一对一联络：台账 %lld（%s）\n", (long long)f->liaison_for[i]->case_id,
+               f->liaison_for[i]->employee_no);
+    if (f->n_merits)
+        printf("-- 表彰与问责\n");
+    for (size_t i = 0; i < f->n_merits; i++) {
+        const Fc__V1__MeritRecord *r = f->merits[i];
+        s_local(r->at_us, a, sizeof a);
+        printf("  %s  %s%s  %s  %s\n", a, r->kind, r->accountability ? "（问责）" : "",
+               r->issued_by, r->reason);
+    }
+    if (f->n_key_events)
+        printf("-- 关键事件\n");
+    for (size_t i = 0; i < f->n_key_events; i++) {
+        const Fc__V1__CadreKeyEvent *e = f->key_events[i];
+        s_local(e->at_us, a, sizeof a);
+        printf("  %s  %s  %s\n", a, strcmp(e->polarity, "good") == 0 ? "先进" : "后进",
+               e->description);
+    }
+    if (f->n_weekly_reports)
+        printf("-- 周报\n");
+    for (size_t i = 0; i < f->n_weekly_reports; i++) {
+        const Fc__V1__WeeklyReport *w = f->weekly_reports[i];
+        printf("  %s  %s  不出现疫情：%s  生产稳定：%s\n", w->iso_week, w->org_code,
+               w->no_outbreak ? "是" : "否", w->production_stable ? "是" : "否");
+    }
+    if (f->candidate)
+        printf("-- 发展对象人选  %s%s  %s\n", f->candidate->party_status,
+               f->candidate->fast_track ? "（火线发展）" : "", f->candidate->reason);
+}
+
+static int cmd_person_show(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__PersonFileRequest req = FC__V1__PERSON_FILE_REQUEST__INIT;
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'}, {"limit", required_argument, NULL, 'l'}, {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "jl:", opts, NULL)) != -1) {
+        if (c == 'j')
+            ctl->json = 1;
+        else if (c == 'l')
+            req.limit = atoi(optarg);
+        else
+            return FCCTL_EUSAGE;
+    }
+    if (optind != argc - 1)
+        return FCCTL_EUSAGE;
+    req.employee_no = argv[optind];
+    return s_call(ctl, "intake.person_file", &req.base, &fc__v1__person_file_reply__descriptor,
+                  on_person_file);
+}
+
+/* ---- CSV import ------------------------------------------------------------------------------ */
+
+#define FCCTL_IMPORT_MAX_BYTES (64u * 1024 * 1024) /* 200k people are ~25 MB */
+#define FCCTL_IMPORT_CHUNK_BYTES (768 * 1024)      /* under the 1 MiB message cap */
+#define FCCTL_IMPORT_CHUNK_ROWS 5000
+#define FCCTL_IMPORT_COMMIT_TIMEOUT_MS 600000
+
+static const char *s_org_cols[] = {"org_code", "parent_code", "name", "kind", "liaison_unit", NULL};
+static const char *s_post_cols[] = {"post_code",  "org_code", "name", "kind",
+                                    "risk_class", "shifts",   NULL};
+static const char *s_people_cols[] = {"employee_no",
+                                      "name",
+                                      "phone",
+                                      "org_code",
+                                      "party_status",
+                                      "cadre_level",
+                                      "leadership_team",
+                                      "young_cadre",
+                                      "reserve_pool",
+                                      "medical_staff",
+                                      "aid_team",
+                                      "spouse_employee_no",
+                                      "cares_for_elderly",
+                                      "cares_for_children",
+                                      "fit_for_frontline",
+                                      NULL};
+
+typedef struct {
+    fcctl_t *ctl;
+    const char *kind;
+    const char *const *cols;
+    int ncols;
+    int map[INTAKE_CSV_MAX_FIELDS]; /* file column -> index in cols */
+    char import_id[64];
+    fc_arena_t *arena; /* one chunk's rows */
+    Fc__V1__ImportRow **rows;
+    size_t n_rows, cap_rows;
+    Fc__V1__ImportProblem **problems;
+    size_t n_problems, cap_problems;
+    size_t chunk_bytes;
+    int seq;
+    long total_rows, total_problems;
+} s_imp_t;
+
+static void s_imp_problem(s_imp_t *im, long line, const char *col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void s_imp_problem(s_imp_t *im, long line, const char *col, const char *fmt, ...)
+{
+    Fc__V1__ImportProblem *p = fc_arena_alloc(im->arena, sizeof *p);
+    fc__v1__import_problem__init(p);
+    p->line = (int32_t)line;
+    p->column = fc_arena_strdup(im->arena, col);
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = fc_xvasprintf(fmt, ap);
+    va_end(ap);
+    p->reason = fc_arena_strdup(im->arena, m);
+    free(m);
+    if (im->n_problems == im->cap_problems) {
+        im->cap_problems = im->cap_problems ? im->cap_problems * 2 : 64;
+        im->problems = fc_xrealloc(im->problems, im->cap_problems * sizeof *im->problems);
+    }
+    im->problems[im->n_problems++] = p;
+    im->chunk_bytes += 32 + strlen(p->column) + strlen(p->reason);
+    im->total_problems++;
+}
+
+static char *s_trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = '\0';
+    return s;
+}
+
+/* "0"/"1" into *out; a problem otherwise. */
+static int s_imp_bool(s_imp_t *im, long line, const char *col, const char *v,
+                      protobuf_c_boolean *out)
+{
+    if (strcmp(v, "0") == 0 || strcmp(v, "1") == 0) {
+        *out = v[0] == '1';
+        return 1;
+    }
+    s_imp_problem(im, line, col, "应为 0 或 1，而不是“%.40s”", v);
+    return 0;
+}
+
+/* Sends the pending rows and problems as one chunk. */
+static int s_imp_flush(s_imp_t *im)
+{
+    if (!im->n_rows && !im->n_problems)
+        return FCCTL_OK;
+    Fc__V1__ImportChunkRequest req = FC__V1__IMPORT_CHUNK_REQUEST__INIT;
+    req.import_id = im->import_id;
+    req.seq = im->seq;
+    req.rows = im->rows;
+    req.n_rows = im->n_rows;
+    req.problems = im->problems;
+    req.n_problems = im->n_problems;
+    ProtobufCMessage *reply = NULL;
+    int rc = fcctl_call(im->ctl, "intake", "intake.import_chunk", &req.base,
+                        &fc__v1__import_chunk_reply__descriptor, &reply);
+    protobuf_c_message_free_unpacked(reply, NULL);
+    if (rc != FCCTL_OK)
+        return rc;
+    im->seq++;
+    im->n_rows = im->n_problems = 0;
+    im->chunk_bytes = 0;
+    fc_arena_reset(im->arena);
+    return FCCTL_OK;
+}
+
+/* One record of the file into a row of the chunk (or problems). */
+static void s_imp_record(s_imp_t *im, char **f, size_t n, long line)
+{
+    if ((int)n != im->ncols) {
+        s_imp_problem(im, line, "row", "有 %zu 个字段，表头有 %d 个", n, im->ncols);
+        return;
+    }
+    const char *v[32] = {0};
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *col = im->cols[im->map[i]];
+        if (!fc_utf8_valid(f[i], strlen(f[i]))) {
+            s_imp_problem(im, line, col, "不是有效的 UTF-8 文本");
+            bad = 1;
+            continue;
+        }
+        v[im->map[i]] = fc_arena_strdup(im->arena, s_trim(f[i]));
+    }
+    if (bad)
+        return;
+    Fc__V1__ImportRow *row = fc_arena_alloc(im->arena, sizeof *row);
+    fc__v1__import_row__init(row);
+    row->line = (int32_t)line;
+    if (im->cols == s_org_cols) {
+        Fc__V1__OrgUnit *u = fc_arena_alloc(im->arena, sizeof *u);
+        fc__v1__org_unit__init(u);
+        u->org_code = (char *)v[0];
+        u->parent_code = (char *)v[1];
+        u->name = (char *)v[2];
+        u->kind = (char *)v[3];
+        bad |= !s_imp_bool(im, line, "liaison_unit", v[4], &u->liaison_unit);
+        row->org = u;
+    } else if (im->cols == s_post_cols) {
+        Fc__V1__Post *p = fc_arena_alloc(im->arena, sizeof *p);
+        fc__v1__post__init(p);
+        p->post_code = (char *)v[0];
+        p->org_code = (char *)v[1];
+        p->name = (char *)v[2];
+        p->kind = (char *)v[3];
+        char *end = NULL;
+        long risk = strtol(v[4], &end, 10);
+        if (!*v[4] || *end || risk < 0 || risk > 9) {
+            s_imp_problem(im, line, "risk_class", "应为 1 或 2，而不是“%.40s”", v[4]);
+            bad = 1;
+        }
+        p->risk_class = (int32_t)risk;
+        fc_err_t err;
+        fc_err_clear(&err);
+        if (intake_shift_parse(v[5], im->arena, &p->shifts, &p->n_shifts, &err) != FC_OK) {
+            s_imp_problem(im, line, "shifts", "%s", err.message);
+            bad = 1;
+        }
+        row->post = p;
+    } else {
+        Fc__V1__Person *p = fc_arena_alloc(im->arena, sizeof *p);
+        fc__v1__person__init(p);
+        p->employee_no = (char *)v[0];
+        p->name = (char *)v[1];
+        p->phone = (char *)v[2];
+        p->org_code = (char *)v[3];
+        p->party_status = (char *)v[4];
+        p->cadre_level = (char *)v[5];
+        protobuf_c_boolean *flags[] = {&p->leadership_team, &p->young_cadre, &p->reserve_pool,
+                                       &p->medical_staff, &p->aid_team};
+        for (int k = 0; k < 5; k++)
+            bad |= !s_imp_bool(im, line, im->cols[6 + k], v[6 + k], flags[k]);
+        p->spouse_employee_no = (char *)v[11];
+        bad |= !s_imp_bool(im, line, "cares_for_elderly", v[12], &p->cares_for_elderly);
+        bad |= !s_imp_bool(im, line, "cares_for_children", v[13], &p->cares_for_children);
+        bad |= !s_imp_bool(im, line, "fit_for_frontline", v[14], &p->fit_for_frontline);
+        if (!*v[4] || !*v[5]) {
+            s_imp_problem(im, line, !*v[4] ? "party_status" : "cadre_level", "不能为空");
+            bad = 1;
+        }
+        row->person = p;
+    }
+    if (bad)
+        return;
+    if (im->n_rows == im->cap_rows) {
+        im->cap_rows = im->cap_rows ? im->cap_rows * 2 : 1024;
+        im->rows = fc_xrealloc(im->rows, im->cap_rows * sizeof *im->rows);
+    }
+    im->rows[im->n_rows++] = row;
+    im->chunk_bytes += protobuf_c_message_get_packed_size(&row->base) + 8;
+    im->total_rows++;
+}
+
+/* Reads and checks the header; prints every problem and returns 0 if it is unusable. */
+static int s_imp_header(s_imp_t *im, intake_csv_t *csv)
+{
+    char **f = NULL;
+    size_t n = 0;
+    long line = 1;
+    fc_err_t err;
+    fc_err_clear(&err);
+    int r = intake_csv_next(csv, &f, &n, &line, &err);
+    int ok = 1, binary = 0, seen[32] = {0};
+    if (r == INTAKE_CSV_EOF) {
+        fprintf(stderr, "line 1: header: 文件为空，缺少表头\n");
+        return 0;
+    }
+    if (r != INTAKE_CSV_RECORD) {
+        fprintf(stderr, "line %ld: header: %s\n", line, err.message);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char *name = s_trim(f[i]);
+        int k = -1;
+        if (!fc_utf8_valid(name, strlen(name))) {
+            fprintf(stderr,
+                    "line %ld: header: 第 %zu 列的列名不是有效的 UTF-8（不是 CSV 文本文件？）\n",
+                    line, i + 1);
+            ok = 0;
+            binary = 1;
+            continue;
+        }
+        for (int c = 0; im->cols[c]; c++)
+            if (strcmp(name, im->cols[c]) == 0)
+                k = c;
+        if (k < 0) {
+            fprintf(stderr, "line %ld: %.60s: 未知的列（%s 导入的列：", line, name, im->kind);
+            for (int c = 0; im->cols[c]; c++)
+                fprintf(stderr, "%s%s", c ? ", " : "", im->cols[c]);
+            fprintf(stderr, "）\n");
+            ok = 0;
+        } else if (seen[k]++) {
+            fprintf(stderr, "line %ld: %s: 列名重复\n", line, name);
+            ok = 0;
+        } else {
+            im->map[i] = k;
+        }
+    }
+    for (int c = 0; im->cols[c]; c++)
+        if (!seen[c] && !binary) {
+            fprintf(stderr, "line %ld: %s: 缺少这一列\n", line, im->cols[c]);
+            ok = 0;
+        }
+    im->ncols = (int)n;
+    return ok;
+}
+
+static void s_imp_print_problems(Fc__V1__ImportProblem *const *p, size_t n, json_t *list)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (list)
+            json_array_append_new(list, json_pack("{s:i,s:s,s:s}", "line", (int)p[i]->line,
+                                                  "column", p[i]->column, "reason", p[i]->reason));
+        else
+            fprintf(stderr, "line %d: %s: %s\n", (int)p[i]->line, p[i]->column, p[i]->reason);
+    }
+}
+
+/* `import org|posts|people FILE [--skip-bad] [--check]` */
+static int cmd_import(fcctl_t *ctl, int argc, char **argv)
+{
+    int skip_bad = 0, check = 0, rc = FCCTL_EUSAGE;
+    static const struct option opts[] = {
+        {"skip-bad", no_argument, NULL, 's'}, {"check", no_argument, NULL, 'c'}, {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "sc", opts, NULL)) != -1) {
+        if (c == 's')
+            skip_bad = 1;
+        else if (c == 'c')
+            check = 1;
+        else
+            return FCCTL_EUSAGE;
+    }
+    if (optind != argc - 2)
+        return FCCTL_EUSAGE;
+    s_imp_t im;
+    memset(&im, 0, sizeof im);
+    im.ctl = ctl;
+    im.kind = argv[optind];
+    const char *file = argv[optind + 1];
+    if (strcmp(im.kind, "org") == 0)
+        im.cols = s_org_cols;
+    else if (strcmp(im.kind, "posts") == 0)
+        im.cols = s_post_cols;
+    else if (strcmp(im.kind, "people") == 0)
+        im.cols = s_people_cols;
+    else {
+        fprintf(stderr, "fcctl: import: \"%s\" is not one of org|posts|people\n", im.kind);
+        return FCCTL_EUSAGE;
+    }
+    FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
+    if (!f) {
+        fprintf(stderr, "fcctl: import: could not open \"%s\"\n", file);
+        return FCCTL_EUSAGE;
+    }
+    struct stat st;
+    long long size = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
+    intake_csv_t *csv = NULL;
+    json_t *out = NULL;
+    Fc__V1__ImportCommitReply *cr = NULL;
+    im.arena = fc_arena_new(256 * 1024);
+    rc = FCCTL_EREJECTED;
+    if (size > (long long)FCCTL_IMPORT_MAX_BYTES) {
+        fprintf(stderr,
+                "line 0: file: 文件 %lld 字节，超过 %u MiB "
+                "的上限（远大于任何实际名册），未导入任何数据\n",
+                size, FCCTL_IMPORT_MAX_BYTES >> 20);
+        goto out;
+    }
+    csv = intake_csv_new(f, FCCTL_IMPORT_MAX_BYTES);
+    if (!s_imp_header(&im, csv)) {
+        fprintf(stderr, "fcctl: import: 表头有误，未导入任何数据\n");
+        goto out;
+    }
+    Fc__V1__ImportBeginRequest br = FC__V1__IMPORT_BEGIN_REQUEST__INIT;
+    br.kind = (char *)im.kind;
+    br.skip_bad = skip_bad;
+    br.file_name = (char *)file;
+    ProtobufCMessage *reply = NULL;
+    if ((rc = fcctl_call(ctl, "intake", "intake.import_begin", &br.base,
+                         &fc__v1__import_begin_reply__descriptor, &reply)) != FCCTL_OK)
+        goto out;
+    snprintf(im.import_id, sizeof im.import_id, "%s",
+             ((Fc__V1__ImportBeginReply *)reply)->import_id);
+    protobuf_c_message_free_unpacked(reply, NULL);
+    /* a progress line after each chunk sent before the end: files of more than one chunk */
+    int progress = 1;
+    for (;;) {
+        char **fields = NULL;
+        size_t n = 0;
+        long line = 0;
+        fc_err_t err;
+        fc_err_clear(&err);
+        int r = intake_csv_next(csv, &fields, &n, &line, &err);
+        if (r == INTAKE_CSV_EOF)
+            break;
+        if (r == INTAKE_CSV_FATAL) {
+            fprintf(stderr, "line %ld: %s: %s\n", line ? line : 1, err.field, err.message);
+            fprintf(stderr, "fcctl: import: 文件无法继续读取，未导入任何数据\n");
+            rc = FCCTL_EREJECTED;
+            goto out;
+        }
+        if (r == INTAKE_CSV_BAD_RECORD)
+            s_imp_problem(&im, line, "row", "%s", err.message);
+        else
+            s_imp_record(&im, fields, n, line);
+        if (im.n_rows >= FCCTL_IMPORT_CHUNK_ROWS || im.chunk_bytes >= FCCTL_IMPORT_CHUNK_BYTES) {
+            if ((rc = s_imp_flush(&im)) != FCCTL_OK)
+                goto out;
+            if (progress)
+                fprintf(stderr, "fcctl: 导入进度：已读取 %ld 行%s",
+                        im.total_rows + im.total_problems, size > 0 ? "" : "\n");
+            if (progress && size > 0)
+                fprintf(stderr, "（%d%%）\n",
+                        (int)(100.0 * (double)intake_csv_bytes(csv) / (double)size));
+        }
+    }
+    if ((rc = s_imp_flush(&im)) != FCCTL_OK)
+        goto out;
+    Fc__V1__ImportCommitRequest cq = FC__V1__IMPORT_COMMIT_REQUEST__INIT;
+    cq.import_id = im.import_id;
+    cq.chunks = im.seq;
+    cq.dry_run = check;
+    int saved_timeout = ctl->timeout_ms;
+    if (ctl->timeout_ms < FCCTL_IMPORT_COMMIT_TIMEOUT_MS)
+        ctl->timeout_ms = FCCTL_IMPORT_COMMIT_TIMEOUT_MS;
+    if (im.seq > 1)
+        fprintf(stderr, "fcctl: 已上传 %d 块，服务端校验并写入中……\n", im.seq);
+    rc = fcctl_call(ctl, "intake", "intake.import_commit", &cq.base,
+                    &fc__v1__import_commit_reply__descriptor, (ProtobufCMessage **)&cr);
+    ctl->timeout_ms = saved_timeout;
+    if (rc != FCCTL_OK)
+        goto out;
+    json_t *list = ctl->json ? json_array() : NULL;
+    s_imp_print_problems(cr->problems, cr->n_problems, list);
+    /* the rest of the problems, a page at a time */
+    for (int off = (int)cr->n_problems; off < cr->total_problems && rc == FCCTL_OK;) {
+        Fc__V1__ImportProblemsRequest pq = FC__V1__IMPORT_PROBLEMS_REQUEST__INIT;
+        pq.import_id = im.import_id;
+        pq.offset = off;
+        pq.limit = 2000;
+        ProtobufCMessage *pr = NULL;
+        rc = fcctl_call(ctl, "intake", "intake.import_problems", &pq.base,
+                        &fc__v1__import_problems_reply__descriptor, &pr);
+        if (rc != FCCTL_OK)
+            break;
+        Fc__V1__ImportProblemsReply *p = (Fc__V1__ImportProblemsReply *)pr;
+        s_imp_print_problems(p->problems, p->n_problems, list);
+        off += (int)p->n_problems;
+        if (!p->n_problems)
+            off = cr->total_problems;
+        protobuf_c_message_free_unpacked(pr, NULL);
+    }
+    if (ctl->json) {
+        out = json_pack("{s:s,s:s,s:b,s:b,s:i,s:i,s:i,s:i,s:i,s:i,s:o}", "import_id", im.import_id,
+                        "kind", im.kind, "applied", cr->applied, "check", check, "rows", cr->rows,
+                        "inserted", cr->inserted, "updated", cr->updated, "unchanged",
+                        cr->unchanged, "bad", cr->bad, "linked", cr->linked, "problems", list);
+        char *s = json_dumps(out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        puts(s);
+        free(s);
+    } else if (check) {
+        printf("检查 %s：共 %d 行，错误 %d 行（未导入）\n", im.kind, (int)cr->rows, (int)cr->bad);
+    } else if (cr->applied) {
+        printf("导入 %s：共 %d 行，新增 %d，更新 %d，未变 %d%s", im.kind, (int)cr->rows,
+               (int)cr->inserted, (int)cr->updated, (int)cr->unchanged, cr->bad ? "" : "\n");
+        if (cr->bad)
+            printf("，跳过错误行 %d 行\n", (int)cr->bad);
+    } else {
+        printf("导入 %s：共 %d 行，其中 %d 行有错误，未导入任何数据（可用 --skip-bad "
+               "只导入正确的行）\n",
+               im.kind, (int)cr->rows, (int)cr->bad);
+    }
+    if (rc == FCCTL_OK)
+        rc = cr->bad || cr->total_problems ? FCCTL_EREJECTED : FCCTL_OK;
+out:
+    if (cr)
+        protobuf_c_message_free_unpacked(&cr->base, NULL);
+    json_decref(out);
+    intake_csv_destroy(&csv);
+    if (f != stdin)
+        fclose(f);
+    free(im.rows);
+    free(im.problems);
+    fc_arena_destroy(&im.arena);
+    return rc;
+}
+
 const fcctl_cmd_t fcctl_intake_cmds[] = {
     {"org add", "org add CODE --name NAME --kind KIND [--parent CODE] [--liaison]",
      "creates or updates an organisation unit", cmd_org_add},
     {"person add",
      "person add EMPNO --name NAME --org CODE [--phone P] [--party S] [--cadre L] "
-     "[--spouse EMPNO] [--leadership] [--young-cadre] [--unfit]",
+     "[--spouse EMPNO] [--leadership] [--young-cadre] [--reserve-pool] [--medical] [--aid-team] "
+     "[--elderly] [--children] [--unfit]",
      "creates or updates a person", cmd_person_add},
-    {"person show", "person show EMPNO", "shows what is known about a person", cmd_person_show},
+    {"person show", "person show EMPNO [--json] [--limit N]",
+     "a person's whole story: org path, attributes, duty hours, health, incidents, cases",
+     cmd_person_show},
+    {"post add",
+     "post add CODE --org CODE --name NAME --kind KIND --risk 1|2 --shifts "
+     "'HH:MM-HH:MM*N;...'",
+     "creates or updates a frontline post or team", cmd_post_add},
+    {"post show", "post show CODE", "shows a post and its shifts", cmd_post_show},
     {"checkin", "checkin EMPNO TEMP [--at TIME] | checkin --file CSV",
      "records health check-ins (temperature in °C, e.g. 36.5)", cmd_checkin},
+    {"status",
+     "status EMPNO healthy|observation|quarantined|suspected|confirmed|recovered|"
+     "deceased [--reason R] [--at TIME]",
+     "changes a person's health status (legal transitions only)", cmd_status},
+    {"duty in", "duty in EMPNO POST [--at TIME]", "checks a person in on duty at a post",
+     cmd_duty_in},
+    {"duty out", "duty out EMPNO [--at TIME]", "checks a person out; hours are derived",
+     cmd_duty_out},
+    {"incident",
+     "incident EMPNO injured|fell_ill|infected|quarantined|died [--desc TEXT] "
+     "[--at TIME] [--on-duty]",
+     "reports an incident (died/infected: major, first-time report to the group)", cmd_incident},
+    {"keygroup open",
+     "keygroup open EMPNO --category confirmed|suspected|fever|close_contact --volunteer EMPNO "
+     "[--phone P] [--location L] [--note N] [--at TIME]",
+     "opens the one-person-one-file of a key-group person", cmd_keygroup_open},
+    {"keygroup contact",
+     "keygroup contact FILE_ID --kind phone_call|psych_care|groceries|visit|other --by EMPNO "
+     "[--note N] [--at TIME]",
+     "logs a service contact on a key-group file", cmd_keygroup_contact},
+    {"keygroup close", "keygroup close FILE_ID [--note N] [--at TIME]", "closes a key-group file",
+     cmd_keygroup_close},
+    {"case open",
+     "case open EMPNO --category elderly_care|child_care|illness|income|housing|other "
+     "--liaison EMPNO --desc TEXT [--fen N]",
+     "opens a hardship case with its one-to-one liaison", cmd_case_open},
+    {"case close", "case close CASE_ID [--note N]", "closes a hardship case", cmd_case_close},
+    {"weekly submit",
+     "weekly submit EMPNO --org SUBSIDIARY --week 2026-W47 --duty TEXT --production TEXT "
+     "[--outbreak] [--unstable]",
+     "submits a leadership-team member's weekly report", cmd_weekly},
+    {"keyevent", "keyevent EMPNO --good|--bad --desc TEXT [--at TIME]",
+     "records a cadre's key event or concrete example", cmd_keyevent},
+    {"merit",
+     "merit EMPNO commendation|merit|public_praise|accountability|reassignment|disciplinary "
+     "--reason TEXT [--by ISSUER] [--at TIME]",
+     "records a commendation or an accountability", cmd_merit},
+    {"candidate", "candidate EMPNO --reason TEXT [--fast-track]",
+     "proposes a Party development candidate", cmd_candidate},
+    {"import", "import org|posts|people FILE [--skip-bad] [--check]",
+     "imports a CSV file: all or nothing unless --skip-bad; every bad row listed", cmd_import},
     {NULL, NULL, NULL, NULL},
 };
