@@ -14,17 +14,17 @@ BASE_PKGS=(
   libhiredis-dev libpq-dev
   postgresql-15 postgresql-client-15 redis-server redis-tools
   libjansson-dev libmicrohttpd-dev libcurl4-openssl-dev libxlsxwriter-dev
-  libcmocka-dev libsodium-dev jq
+  libcmocka-dev libsodium-dev libxml2-dev jq unzip
   procps iproute2 util-linux curl tzdata
 )
 # CI and benchmark only.
-EXTRA_PKGS=(docker-compose clang libclang-rt-14-dev wrk coinor-cbc unzip)
+EXTRA_PKGS=(docker-compose clang libclang-rt-14-dev wrk coinor-cbc)
 
 usage() {
   cat <<'EOF'
 usage: infra/scripts/deps.sh [--with-extras] [--check] [--list]
   (no option)    install whatever build/demo/test package is missing (apt-get), else print one line
-  --with-extras  also docker-compose, clang + libFuzzer, wrk, coinor-cbc, unzip (CI, fuzzing, benchmarks)
+  --with-extras  also docker-compose, clang + libFuzzer, wrk, coinor-cbc (CI, fuzzing, benchmarks)
   --check        install nothing: print the missing packages, exit 1 if any is missing
   --list         print the package list and exit
 EOF
