@@ -152,8 +152,8 @@ int fc_outbox_relay_run(fc_outbox_relay_t *self, int max, int *n_out, fc_err_t *
         n++;
     }
     fc_buf_puts(&ids, "}");
-    fc_fault_point("outbox.after_publish");
     if (n > 0) {
+        fc_fault_point("outbox.after_publish");
         const char *up[] = {ids.data};
         if ((rc = fc_pg_cmd(self->pg,
                             "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])",
