@@ -1,0 +1,648 @@
+/* notify_events: intake's and welfare's events into notify's projection, tasks and reminders. */
+#include "notify_events.h"
+#include "fc/v1/intake.pb-c.h"
+#include "fc/v1/rotation.pb-c.h"
+#include "fc/v1/welfare.pb-c.h"
+#include "fc_clock.h"
+#include "fc_log.h"
+#include "fc_pb.h"
+#include "notify_remind.h"
+#include "notify_rules.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#define S_TALK_WITHIN_DAYS 7 /* a heart-to-heart talk is asked for within a week */
+#define S_MAX_SPAN_DAYS 31   /* a duty period longer than this is bad data */
+
+static ProtobufCMessage *s_unpack(const ProtobufCMessageDescriptor *d, const fc_event_t *ev,
+                                  fc_err_t *err)
+{
+    return fc_pb_unpack(d, ev->payload, ev->payload_len, FC_PB_MAX_MESSAGE, NULL, "payload", err);
+}
+
+static int s_need(const char *value, const char *field, const fc_event_t *ev, fc_err_t *err)
+{
+    if (value && *value)
+        return FC_OK;
+    return fc_err_set(err, FC_EINVAL, field, "event %s has no %s", ev->type, field);
+}
+
+/* ---- intake ------------------------------------------------------------------------------ */
+
+static int s_org(fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
+{
+    Fc__V1__OrgUpserted *m =
+        (Fc__V1__OrgUpserted *)s_unpack(&fc__v1__org_upserted__descriptor, ev, err);
+    if (!m)
+        return FC_EINVAL;
+    int rc = m->unit ? s_need(m->unit->org_code, "unit.org_code", ev, err)
+                     : fc_err_set(err, FC_EINVAL, "unit", "event %s has no unit", ev->type);
+    if (rc == FC_OK)
+        rc = notify_store_org_upsert(pg, m->unit->org_code, m->unit->parent_code, m->unit->name,
+                                     m->unit->kind, m->at_us ? m->at_us : ev->at_us, err);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}
+
+/* The deceased are told nothing more: their own reminders end. */
+static int s_end_person(fc_pg_t *pg, const char *emp, int64_t at, fc_err_t *err)
+{
+    static const char *kinds[] = {"health_check", "heart_talk", "weekly_report"};
+    int rc = notify_store_series_close(pg, "health_check", emp, err);
+    for (size_t i = 0; rc == FC_OK && i < sizeof kinds / sizeof kinds[0]; i++)
+        rc = notify_store_tasks_cancel(pg, kinds[i], emp, at, NULL, err);
+    return rc;
+}
+
+static int s_person(fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
+{
+    Fc__V1__PersonUpserted *m =
+        (Fc__V1__PersonUpserted *)s_unpack(&fc__v1__person_upserted__descriptor, ev, err);
+    if (!m)
+        return FC_EINVAL;
+    const Fc__V1__Person *p = m->person;
+    int64_t at = m->at_us ? m->at_us : ev->at_us;
+    int rc = p ? s_need(p->employee_no, "person.employee_no", ev, err)
+               : fc_err_set(err, FC_EINVAL, "person", "event %s has no person", ev->type);
+    if (rc == FC_OK)
+        rc = notify_store_person_upsert(pg, p->employee_no, p->name, p->phone, p->org_code,
+                                        p->leadership_team, p->health_status, at, err);
+    if (rc == FC_OK && p->health_status == FC__V1__HEALTH_STATUS__HEALTH_STATUS_DECEASED)
+        rc = s_end_person(pg, p->employee_no, at, err);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}
+
+/* Enough duty days since the last talk (and none asked for yet): ask the branch secretary. */
+static int s_heart_talk(notify_app_t *app, fc_pg_t *pg, const char *emp, const char *org,
+                        int64_t now, fc_err_t *err)
+{
+    int days = 0, talks = 0, open = 0;
+    int rc = notify_store_heart_state(pg, emp, &days, &talks, &open, err);
+    if (rc != FC_OK || open || days < app->policy.heart_talk_duty_days)
+        return rc;
+    char period[16];
+    snprintf(period, sizeof period, "c%d", talks + 1);
+    int64_t due = now + S_TALK_WITHIN_DAYS * FC_US_PER_DAY;
+    notify_task_spec_t t = {"heart_talk", emp, period, emp, org, due};
+    int64_t task_id = 0;
+    int created = 0;
+    char state[16];
+    if ((rc = notify_task_open(app, pg, &t, now, &task_id, &created, state, err)) != FC_OK ||
+        !created)
+        return rc;
+    json_t *vars = notify_vars_person(pg, emp, org, err);
+    if (!vars)
+        return err->code ? err->code : FC_ERR;
+    json_object_set_new(vars, "duty_days", json_sprintf("%d", days));
+    static const char *to[] = {"secretary"};
+    notify_reminder_spec_t r = {"heart_talk_due", emp, period, emp, org, now, 0, 0,
+                                task_id,          to,  1,      NULL};
+    r.urgent = notify_policy_urgent(&app->policy, r.kind);
+    notify_vars_time(vars, "due_local", due);
+    rc = notify_remind_add(app, pg, &r, vars, now, &created, err);
+    json_decref(vars);
+    return rc;
+}
+
+static int s_duty(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
+{
+    Fc__V1__DutyEvent *m = (Fc__V1__DutyEvent *)s_unpack(&fc__v1__duty_event__descriptor, ev, err);
+    if (!m)
+        return FC_EINVAL;
+    int rc = s_need(m->employee_no, "employee_no", ev, err);
+    int64_t first = fc_time_local_day(m->start_us ? m->start_us : ev->at_us);
+    int64_t last = m->end_us ? fc_time_local_day(m->end_us) : first;
+    if (rc == FC_OK && (last < first || last - first > S_MAX_SPAN_DAYS))
+        rc = fc_err_set(err, FC_EINVAL, "end_us", "duty period of %s spans %" PRId64 " days",
+                        m->employee_no, last - first);
+    int any_new = 0;
+    for (int64_t d = first; rc == FC_OK && d <= last; d++) {
+        int fresh = 0;
+        rc = notify_store_duty_day(pg, m->employee_no, d, &fresh, err);
+        any_new |= fresh;
+    }
+    if (rc == FC_OK && any_new)
+        rc = s_heart_talk(app, pg, m->employee_no, m->org_code, fc_clock_now_us(), err);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}
+
+static int s_incident(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
+{
+    Fc__V1__IncidentReported *m =
+        (Fc__V1__IncidentReported *)s_unpack(&fc__v1__incident_reported__descriptor, ev, err);
+    if (!m)
+        return FC_EINVAL;
+    json_t *vars = NULL;
+    int rc = s_need(m->employee_no, "employee_no", ev, err);
+    if (rc == FC_OK)
+        rc = s_need(m->kind, "kind", ev, err);
+    int visit = rc == FC_OK && notify_policy_visit_kind(&app->policy, m->kind);
+    if (rc != FC_OK || (!visit && !m->major))
+        goto out;
+    int64_t now = fc_clock_now_us();
+    int64_t at = m->at_us ? m->at_us : ev->at_us;
+    if (!(vars = notify_vars_person(pg, m->employee_no, m->org_code, err))) {
+        rc = err->code ? err->code : FC_ERR;
+        goto out;
+    }
+    json_object_set_new(vars, "incident_kind", json_string(m->kind));
+    json_object_set_new(vars, "description", json_string(m->description));
+    notify_vars_time(vars, "at_local", at);
+    char subject[48];
+    snprintf(subject, sizeof subject, "incident:%" PRId64, m->incident_id);
+    int created = 0;
+    if (visit) {
+        /* 第一时间看望慰问 (000 §1): the branch secretary and the subsidiary visit in time */
+        int64_t due = at + (int64_t)app->policy.visit_within_hours * 3600 * FC_US_PER_S;
+        notify_task_spec_t t = {"incident_visit", subject, "", m->employee_no, m->org_code, due};
+        int64_t task_id = 0;
+        char state[16];
+        if ((rc = notify_task_open(app, pg, &t, now, &task_id, &created, state, err)) != FC_OK)
+            goto out;
+        static const char *to[] = {"secretary", "subsidiary"};
+        notify_reminder_spec_t r = {"incident_visit", subject, "", m->employee_no,
+                                    m->org_code,      at,      0,  0,
+                                    task_id,          to,      2,  NULL};
+        r.urgent = notify_policy_urgent(&app->policy, r.kind);
+        notify_vars_time(vars, "due_local", due);
+        if ((rc = notify_remind_add(app, pg, &r, vars, now, &created, err)) != FC_OK)
+            goto out;
+        /* not recorded done by the deadline: the next level up is told */
+        static const char *up[] = {"group"};
+        notify_reminder_spec_t e = {"incident_visit_overdue",
+                                    subject,
+                                    "",
+                                    m->employee_no,
+                                    m->org_code,
+                                    due,
+                                    0,
+                                    1,
+                                    task_id,
+                                    up,
+                                    1,
+                                    NULL};
+        e.urgent = notify_policy_urgent(&app->policy, e.kind);
+        if ((rc = notify_remind_add(app, pg, &e, vars, now, &created, err)) != FC_OK)
+            goto out;
+    }
+    if (m->major) {
+        /* 专报 (002 §7): a death or an infection is reported to the group at once */
+        static const char *to[] = {"group"};
+        notify_reminder_spec_t r = {"incident_major_report",
+                                    subject,
+                                    "",
+                                    m->employee_no,
+                                    m->org_code,
+                                    at,
+                                    0,
+                                    0,
+                                    0,
+                                    to,
+                                    1,
+                                    NULL};
+        r.urgent = notify_policy_urgent(&app->policy, r.kind);
+        rc = notify_remind_add(app, pg, &r, vars, now, &created, err);
+    }
+out:
+    json_decref(vars);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}
+
+static int s_hardship(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, int opened,
+                      fc_err_t *err)
+{
+    Fc__V1__HardshipCase *m =
+        (Fc__V1__HardshipCase *)s_unpack(&fc__v1__hardship_case__descriptor, ev, err);
+    if (!m)
+        return FC_EINVAL;
+    json_t *vars = NULL;
+    char subject[48];
+    snprintf(subject, sizeof subject, "hardship:%" PRId64, m->case_id);
+    int rc = m->case_id > 0
+                 ? s_need(m->employee_no, "employee_no", ev, err)
+                 : fc_err_set(err, FC_EINVAL, "case_id", "event %s has no case_id", ev->type);
+    if (rc != FC_OK)
+        goto out;
+    int64_t at = m->at_us ? m->at_us : ev->at_us;
+    if (!opened || m->closed) {
+        if ((rc = notify_store_series_close(pg, "liaison_checkin", subject, err)) == FC_OK)
+            rc = notify_store_tasks_cancel(pg, "liaison_checkin", subject, at, NULL, err);
+        goto out;
+    }
+    if (!(vars = notify_vars_person(pg, m->employee_no, m->org_code, err))) {
+        rc = err->code ? err->code : FC_ERR;
+        goto out;
+    }
+    json_object_set_new(vars, "hardship_category", json_string(m->category));
+    /* "一对一" (000 §5): the assigned liaison; without one, the branch secretary */
+    char liaison[80];
+    snprintf(liaison, sizeof liaison, "emp:%s", m->liaison_employee_no);
+    const char *to[] = {m->liaison_employee_no[0] ? liaison : "secretary"};
+    int64_t every = (int64_t)app->policy.liaison_every_days * FC_US_PER_DAY;
+    char *vtext = json_dumps(vars, JSON_COMPACT);
+    int created = 0;
+    rc = notify_store_series_open(pg, "liaison_checkin", subject, m->employee_no, m->org_code,
+                                  every, at + every, 1, to, 1, vtext, &created, err);
+    free(vtext);
+out:
+    json_decref(vars);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}
+
+static int s_weekly_report(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
+{
+    Fc__V1__WeeklyReportSubmitted *m = (Fc__V1__WeeklyReportSubmitted *)s_unpack(
+        &fc__v1__weekly_report_submitted__descriptor, ev, err);
+    if (!m)
+        return FC_EINVAL;
+    int rc = s_need(m->employee_no, "employee_no", ev, err);
+    if (rc == FC_OK)
+        rc = s_need(m->iso_week, "iso_week", ev, err);
+    int64_t id = 0;
+    int cancelled = 0, already = 0;
+    /* submitted early: the task is created done, so this week's round skips it */
+    if (rc == FC_OK)
+        rc = notify_task_done(app, pg, 0, "weekly_report", m->employee_no, m->iso_week,
+                              m->submitted_us ? m->submitted_us : ev->at_us, "intake", "", 1, &id,
+                              &cancelled, &already, err);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}
+
+int notify_on_intake(void *svc, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
+{
+    notify_app_t *app = notify_app(svc);
+    const char *t = ev->type;
+    if (strcmp(t, "intake.org_upserted") == 0)
+        return s_org(pg, ev, err);
+    if (strcmp(t, "intake.person_upserted") == 0)
+        return s_person(pg, ev, err);
+    if (strcmp(t, "intake.duty_checked_in") == 0 || strcmp(t, "intake.duty_checked_out") == 0)
+        return s_duty(app, pg, ev, err);
+    if (strcmp(t, "intake.incident_reported") == 0)
+        return s_incident(app, pg, ev, err);
+    if (strcmp(t, "intake.hardship_case_opened") == 0)
+        return s_hardship(app, pg, ev, 1, err);
+    if (strcmp(t, "intake.hardship_case_closed") == 0)
+        return s_hardship(app, pg, ev, 0, err);
+    if (strcmp(t, "intake.weekly_report_submitted") == 0)
+        return s_weekly_report(app, pg, ev, err);
+    return FC_OK; /* events notify does not need are consumed without effect */
+}
+
+/* ---- welfare ------------------------------------------------------------------------------ */
+
+static int s_paid(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
+{
+    Fc__V1__DisbursementEvent *m =
+        (Fc__V1__DisbursementEvent *)s_unpack(&fc__v1__disbursement_event__descriptor, ev, err);
+    if (!m)
+        return FC_EINVAL;
+    json_t *vars = NULL;
+    const Fc__V1__Disbursement *d = m->disbursement;
+    int rc =
+        d ? s_need(d->employee_no, "disbursement.employee_no", ev, err)
+          : fc_err_set(err, FC_EINVAL, "disbursement", "event %s has no disbursement", ev->type);
+    if (rc != FC_OK)
+        goto out;
+    int64_t at = m->at_us ? m->at_us : ev->at_us;
+    if (!(vars = notify_vars_person(pg, d->employee_no, d->person_org, err))) {
+        rc = err->code ? err->code : FC_ERR;
+        goto out;
+    }
+    char yuan[32], subject[48];
+    notify_fen_yuan(d->amount_fen, yuan, sizeof yuan);
+    json_object_set_new(vars, "payment_kind", json_string(d->kind));
+    json_object_set_new(vars, "amount_yuan", json_string(yuan));
+    notify_vars_time(vars, "at_local", at);
+    snprintf(subject, sizeof subject, "disbursement:%" PRId64, d->id);
+    static const char *to[] = {"person"};
+    notify_reminder_spec_t r = {
+        "payment_paid", subject, "", d->employee_no, d->person_org, at, 0, 0, 0, to, 1, NULL};
+    r.urgent = notify_policy_urgent(&app->policy, r.kind);
+    int created = 0;
+    rc = notify_remind_add(app, pg, &r, vars, fc_clock_now_us(), &created, err);
+out:
+    json_decref(vars);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}
+
+static int s_family(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, int due_event,
+                    fc_err_t *err)
+{
+    Fc__V1__FamilyCareEvent *m =
+        (Fc__V1__FamilyCareEvent *)s_unpack(&fc__v1__family_care_event__descriptor, ev, err);
+    if (!m)
+        return FC_EINVAL;
+    json_t *vars = NULL;
+    const Fc__V1__FamilyCare *f = m->record;
+    int rc = f ? s_need(f->employee_no, "record.employee_no", ev, err)
+               : fc_err_set(err, FC_EINVAL, "record", "event %s has no record", ev->type);
+    if (rc != FC_OK)
+        goto out;
+    char subject[64];
+    snprintf(subject, sizeof subject, "family:%s", f->employee_no);
+    int64_t now = fc_clock_now_us();
+    int64_t at = m->at_us ? m->at_us : ev->at_us;
+    if (!due_event) {
+        /* a visit made: every open visit task of this family is done */
+        int64_t ids[16];
+        int n = 0;
+        if ((rc = notify_store_tasks_open(pg, "family_visit", subject, ids, 16, &n, err)) != FC_OK)
+            goto out;
+        for (int i = 0; i < n && rc == FC_OK; i++) {
+            int64_t id = 0;
+            int cancelled = 0, already = 0;
+            rc = notify_task_done(app, pg, ids[i], NULL, NULL, NULL, at, "welfare", "", 0, &id,
+                                  &cancelled, &already, err);
+        }
+        goto out;
+    }
+    if (!(vars = notify_vars_person(pg, f->employee_no, f->org_code, err))) {
+        rc = err->code ? err->code : FC_ERR;
+        goto out;
+    }
+    if (f->person_name[0])
+        json_object_set_new(vars, "person_name", json_string(f->person_name));
+    json_object_set_new(vars, "contact_name", json_string(f->contact_name));
+    int64_t due = f->next_due_us ? f->next_due_us : at;
+    char period[16];
+    notify_local_minute(due, period, 11); /* the due date, "2026-12-01" */
+    notify_task_spec_t t = {"family_visit", subject, period, f->employee_no, f->org_code, due};
+    int64_t task_id = 0;
+    int created = 0;
+    char state[16];
+    if ((rc = notify_task_open(app, pg, &t, now, &task_id, &created, state, err)) != FC_OK ||
+        strcmp(state, "open") != 0)
+        goto out;
+    char liaison[80];
+    snprintf(liaison, sizeof liaison, "emp:%s", f->liaison_employee_no);
+    const char *to[] = {"secretary", liaison};
+    notify_reminder_spec_t r = {"family_visit_due",
+                                subject,
+                                period,
+                                f->employee_no,
+                                f->org_code,
+                                at,
+                                0,
+                                0,
+                                task_id,
+                                to,
+                                f->liaison_employee_no[0] ? 2 : 1,
+                                NULL};
+    r.urgent = notify_policy_urgent(&app->policy, r.kind);
+    notify_vars_time(vars, "due_local", due);
+    if ((rc = notify_remind_add(app, pg, &r, vars, now, &created, err)) != FC_OK)
+        goto out;
+    static const char *up[] = {"subsidiary"};
+    int64_t late = due + (int64_t)app->policy.family_overdue_days * FC_US_PER_DAY;
+    notify_reminder_spec_t e = {"family_visit_overdue",
+                                subject,
+                                period,
+                                f->employee_no,
+                                f->org_code,
+                                late,
+                                0,
+                                1,
+                                task_id,
+                                up,
+                                1,
+                                NULL};
+    e.urgent = notify_policy_urgent(&app->policy, e.kind);
+    rc = notify_remind_add(app, pg, &e, vars, now, &created, err);
+out:
+    json_decref(vars);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}
+
+int notify_on_welfare(void *svc, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
+{
+    notify_app_t *app = notify_app(svc);
+    const char *t = ev->type;
+    if (strcmp(t, "welfare.disbursement_paid") == 0)
+        return s_paid(app, pg, ev, err);
+    if (strcmp(t, "welfare.family_visit_due") == 0)
+        return s_family(app, pg, ev, 1, err);
+    if (strcmp(t, "welfare.family_visited") == 0)
+        return s_family(app, pg, ev, 0, err);
+    return FC_OK;
+}
+
+/* ---- rotation ------------------------------------------------------------------------------ */
+
+/* metric, value and limit as the templates show them: minutes as hours with one decimal. */
+static void s_metric_vars(json_t *vars, const char *metric, int64_t value, int64_t limit)
+{
+    int minutes = strcmp(metric, "consecutive_days") != 0;
+    const int64_t in[] = {value, limit};
+    static const char *names[] = {"value", "limit"};
+    for (int i = 0; i < 2; i++) {
+        char buf[32];
+        int64_t x = in[i] < 0 ? 0 : in[i];
+        if (minutes)
+            snprintf(buf, sizeof buf, "%" PRId64 ".%" PRId64, x / 60, x % 60 * 10 / 60);
+        else
+            snprintf(buf, sizeof buf, "%" PRId64, x);
+        json_object_set_new(vars, names[i], json_string(buf));
+    }
+    json_object_set_new(vars, "metric", json_string(metric));
+    json_object_set_new(vars, "metric_unit", json_string(metric));
+}
+
+static int s_overload(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
+{
+    Fc__V1__OverloadWarning *m =
+        (Fc__V1__OverloadWarning *)s_unpack(&fc__v1__overload_warning__descriptor, ev, err);
+    if (!m)
+        return FC_EINVAL;
+    json_t *vars = NULL;
+    int rc = s_need(m->employee_no, "employee_no", ev, err);
+    if (rc == FC_OK)
+        rc = s_need(m->metric, "metric", ev, err);
+    if (rc != FC_OK)
+        goto out;
+    int64_t at = m->at_us ? m->at_us : ev->at_us;
+    if (!(vars = notify_vars_person(pg, m->employee_no, m->org_code, err))) {
+        rc = err->code ? err->code : FC_ERR;
+        goto out;
+    }
+    s_metric_vars(vars, m->metric, m->value, m->limit);
+    json_object_set_new(vars, "percent", json_sprintf("%d", (int)m->percent));
+    /* one warning per person, metric and day */
+    char subject[96], day[16];
+    snprintf(subject, sizeof subject, "overload:%s:%s", m->employee_no, m->metric);
+    notify_local_minute(at, day, 11);
+    static const char *to[] = {"person", "secretary"};
+    notify_reminder_spec_t r = {
+        "overload_warning", subject, day, m->employee_no, m->org_code, at, 0, 0, 0, to, 2, NULL};
+    r.urgent = notify_policy_urgent(&app->policy, r.kind);
+    int created = 0;
+    rc = notify_remind_add(app, pg, &r, vars, fc_clock_now_us(), &created, err);
+out:
+    json_decref(vars);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}
+
+static int s_forced_rest(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
+{
+    Fc__V1__ForcedRestOrdered *m =
+        (Fc__V1__ForcedRestOrdered *)s_unpack(&fc__v1__forced_rest_ordered__descriptor, ev, err);
+    if (!m)
+        return FC_EINVAL;
+    json_t *vars = NULL;
+    int rc = s_need(m->employee_no, "employee_no", ev, err);
+    if (rc == FC_OK && m->until_us <= m->from_us)
+        rc = fc_err_set(err, FC_EINVAL, "until_us", "forced rest of %s ends before it begins",
+                        m->employee_no);
+    if (rc != FC_OK)
+        goto out;
+    if (!(vars = notify_vars_person(pg, m->employee_no, m->org_code, err))) {
+        rc = err->code ? err->code : FC_ERR;
+        goto out;
+    }
+    s_metric_vars(vars, *m->metric ? m->metric : "minutes_day", m->value, m->limit);
+    notify_vars_time(vars, "from_local", m->from_us);
+    notify_vars_time(vars, "until_local", m->until_us);
+    char subject[48];
+    snprintf(subject, sizeof subject, "forced_rest:%" PRId64, m->order_id);
+    /* 强制安排休息 (000 §3): the person and the branch secretary, at once */
+    static const char *to[] = {"person", "secretary"};
+    notify_reminder_spec_t r = {"forced_rest",
+                                subject,
+                                "",
+                                m->employee_no,
+                                m->org_code,
+                                m->from_us ? m->from_us : ev->at_us,
+                                0,
+                                0,
+                                0,
+                                to,
+                                2,
+                                NULL};
+    r.urgent = notify_policy_urgent(&app->policy, r.kind);
+    int created = 0;
+    rc = notify_remind_add(app, pg, &r, vars, fc_clock_now_us(), &created, err);
+out:
+    json_decref(vars);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}
+
+static int s_rostered(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
+{
+    Fc__V1__PersonRostered *m =
+        (Fc__V1__PersonRostered *)s_unpack(&fc__v1__person_rostered__descriptor, ev, err);
+    if (!m)
+        return FC_EINVAL;
+    json_t *vars = NULL;
+    int rc = s_need(m->employee_no, "employee_no", ev, err);
+    if (rc != FC_OK)
+        goto out;
+    int64_t at = m->at_us ? m->at_us : ev->at_us;
+    if (!(vars = notify_vars_person(pg, m->employee_no, m->org_code, err))) {
+        rc = err->code ? err->code : FC_ERR;
+        goto out;
+    }
+    int64_t first = 0;
+    for (size_t i = 0; i < m->n_shifts; i++)
+        if (m->shifts[i]->start_us && (!first || m->shifts[i]->start_us < first))
+            first = m->shifts[i]->start_us;
+    if (first)
+        notify_vars_time(vars, "first_shift", first);
+    else
+        json_object_set_new(vars, "first_shift", json_string("—"));
+    json_object_set_new(vars, "version", json_sprintf("%d", (int)m->version));
+    json_object_set_new(vars, "shift_count", json_sprintf("%zu", m->n_shifts));
+    json_object_set_new(vars, "leave_days", json_sprintf("%zu", m->n_leave_dates));
+    char subject[96], period[16];
+    snprintf(subject, sizeof subject, "roster:%" PRId64 ":%s", m->roster_id, m->employee_no);
+    snprintf(period, sizeof period, "v%d", (int)m->version);
+    static const char *to[] = {"person"};
+    notify_reminder_spec_t r = {
+        "roster_published", subject, period, m->employee_no, m->org_code, at, 0, 0, 0, to, 1, NULL};
+    r.urgent = notify_policy_urgent(&app->policy, r.kind);
+    int created = 0;
+    rc = notify_remind_add(app, pg, &r, vars, fc_clock_now_us(), &created, err);
+out:
+    json_decref(vars);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}
+
+static int s_assignment_changed(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
+{
+    Fc__V1__AssignmentChanged *m =
+        (Fc__V1__AssignmentChanged *)s_unpack(&fc__v1__assignment_changed__descriptor, ev, err);
+    if (!m)
+        return FC_EINVAL;
+    int rc = FC_OK;
+    if (!*m->from_employee_no && !*m->to_employee_no)
+        rc = fc_err_set(err, FC_EINVAL, "to_employee_no", "event %s names nobody", ev->type);
+    if (rc != FC_OK)
+        goto out;
+    json_t *vars =
+        json_pack("{s:s, s:s, s:s}", "date", m->date, "post_code", m->post_code, "text", m->text);
+    notify_vars_time(vars, "start_local", m->start_us);
+    notify_vars_time(vars, "end_local", m->end_us);
+    /* the one taken off, the one put on, and whoever gave up a shift for it */
+    char from[80], onto[80], via[80];
+    const char *to[3];
+    int nto = 0;
+    snprintf(from, sizeof from, "emp:%s", m->from_employee_no);
+    snprintf(onto, sizeof onto, "emp:%s", m->to_employee_no);
+    snprintf(via, sizeof via, "emp:%s", m->via_employee_no);
+    if (*m->from_employee_no)
+        to[nto++] = from;
+    if (*m->to_employee_no)
+        to[nto++] = onto;
+    if (*m->via_employee_no)
+        to[nto++] = via;
+    char subject[96], period[48];
+    snprintf(subject, sizeof subject, "change:%" PRId64 ":%s:%s:%s", m->roster_id, m->date,
+             m->post_code, m->shift_id);
+    snprintf(period, sizeof period, "v%d.%d", (int)m->version, (int)m->revision);
+    const char *emp = *m->to_employee_no ? m->to_employee_no : m->from_employee_no;
+    notify_reminder_spec_t r = {"roster_changed",
+                                subject,
+                                period,
+                                emp,
+                                m->org_code,
+                                m->at_us ? m->at_us : ev->at_us,
+                                0,
+                                0,
+                                0,
+                                to,
+                                nto,
+                                NULL};
+    r.urgent = notify_policy_urgent(&app->policy, r.kind);
+    int created = 0;
+    rc = notify_remind_add(app, pg, &r, vars, fc_clock_now_us(), &created, err);
+    json_decref(vars);
+out:
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}
+
+int notify_on_rotation(void *svc, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
+{
+    notify_app_t *app = notify_app(svc);
+    const char *t = ev->type;
+    if (strcmp(t, "rotation.overload_warning") == 0)
+        return s_overload(app, pg, ev, err);
+    if (strcmp(t, "rotation.forced_rest_ordered") == 0)
+        return s_forced_rest(app, pg, ev, err);
+    if (strcmp(t, "rotation.person_rostered") == 0)
+        return s_rostered(app, pg, ev, err);
+    if (strcmp(t, "rotation.assignment_changed") == 0)
+        return s_assignment_changed(app, pg, ev, err);
+    return FC_OK;
+}
