@@ -15,13 +15,28 @@ eval "$(bash "$repo/infra/scripts/localinfra.sh" env)"
 export FC_MIGRATIONS_DIR=${FC_MIGRATIONS_DIR:-$repo/infra/migrations}
 mkdir -p "$var/log" "$var/run"
 
+# ZeroMQ CURVE keys under $var/keys (made once). With FC_CURVE=1 every service socket uses them
+# and admits only the clients in allowed_clients.txt; fcctl then needs `source $var/keys/fcctl.sh`.
+FC_VAR_DIR=$var bash "$repo/infra/scripts/keys.sh" "$build" >/dev/null
+curve=${FC_CURVE:-0}
+if [[ $curve == 1 ]]; then
+  export FC_CURVE_SERVER_SECRET=$(cat "$var/keys/server.key")
+  export FC_CURVE_ALLOWED_CLIENTS=$var/keys/allowed_clients.txt
+  source "$var/keys/fcctl.sh" # this script's own fcctl (the health wait below)
+fi
+
 for s in "${services[@]}"; do
   pidfile=$var/run/$s.pid
   if [[ -s $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
     echo "up: fc-$s already running (pid $(cat "$pidfile"))"
     continue
   fi
-  setsid "$bin/fc-$s" >>"$var/log/$s.log" 2>&1 </dev/null &
+  if [[ $curve == 1 ]]; then # each service calls the others with its own client key
+    FC_CURVE_CLIENT_PUBLIC=$(cat "$var/keys/$s.pub") FC_CURVE_CLIENT_SECRET=$(cat "$var/keys/$s.key") \
+      setsid "$bin/fc-$s" >>"$var/log/$s.log" 2>&1 </dev/null &
+  else
+    setsid "$bin/fc-$s" >>"$var/log/$s.log" 2>&1 </dev/null &
+  fi
   echo $! >"$pidfile"
 done
 
@@ -42,6 +57,6 @@ Frontline Care is up.
   Redis       $FC_REDIS_URL
   gateway     http://127.0.0.1:${FC_HTTP_PORT:-58080}/healthz
   logs        $var/log/<service>.log   pids  $var/run/
-  CLI         $bin/fcctl --help
+  CLI         $bin/fcctl --help$( [[ $curve == 1 ]] && echo "   (CURVE on: source $var/keys/fcctl.sh first)" || true)
 Stop everything with: make down
 MSG

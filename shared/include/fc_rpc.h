@@ -24,6 +24,12 @@ typedef struct {
     const char *client_secret;
 } fc_rpc_keys_t;
 
+/* The client keys of this process from the environment: FC_CURVE_SERVER_PUBLIC,
+ * FC_CURVE_CLIENT_PUBLIC, FC_CURVE_CLIENT_SECRET (borrowed getenv strings; NULL if unset).
+ * A client made without explicit keys uses these, so fcctl, the gateway, the services and the
+ * tests all speak CURVE as soon as the keys are in their environment. */
+void fc_rpc_keys_from_env(fc_rpc_keys_t *out);
+
 /* ---- server ---- */
 
 typedef struct fc_rpc_server fc_rpc_server_t;
@@ -71,10 +77,15 @@ typedef struct {
     const char *org_scope; /* default "" */
     int timeout_ms;        /* per attempt; default 3000 */
     int retries;           /* attempts after the first; default 2 */
-    const fc_rpc_keys_t *keys;
+    const fc_rpc_keys_t *keys; /* NULL: from the environment (fc_rpc_keys_from_env) */
+    /* > 0: fail fast. A request is only sent over a connection that is up (ZMQ_IMMEDIATE);
+     * if none is up within connect_ms the call returns FC_EUNAVAIL instead of waiting for
+     * the reply timeout, so "service down" and "service slow" can be told apart. */
+    int connect_ms;
 } fc_rpc_client_opts_t;
 
-/* zmq_ctx may be NULL: the client makes and owns one. opts may be NULL. */
+/* zmq_ctx may be NULL: the client makes and owns one. opts may be NULL. NULL if a CURVE key
+ * is malformed or the endpoint is unusable (logged). */
 fc_rpc_client_t *fc_rpc_client_new(void *zmq_ctx, const char *endpoint,
                                    const fc_rpc_client_opts_t *opts);
 void fc_rpc_client_destroy(fc_rpc_client_t **self_p);
@@ -82,7 +93,8 @@ void fc_rpc_client_set_scope(fc_rpc_client_t *self, const char *actor_id, const 
                              const char *org_scope);
 /* Calls type with req; on success *reply_out is the decoded reply (caller frees with
  * protobuf_c_message_free_unpacked(reply, NULL)). An error reply returns its code with err
- * filled; no answer after every retry returns FC_ETIMEOUT. message_id NULL = a new one. */
+ * filled; no answer after every retry returns FC_ETIMEOUT (with connect_ms set: no connection
+ * up returns FC_EUNAVAIL). message_id NULL = a new one. */
 int fc_rpc_call(fc_rpc_client_t *self, const char *type, const ProtobufCMessage *req,
                 const ProtobufCMessageDescriptor *reply_desc, ProtobufCMessage **reply_out,
                 const char *message_id, fc_err_t *err);

@@ -236,9 +236,29 @@ struct fc_rpc_client {
     char *actor_id, *actor_role, *org_scope;
     int timeout_ms;
     int retries;
+    int connect_ms;
     fc_rpc_keys_t keys;
     char *keybuf[4];
 };
+
+void fc_rpc_keys_from_env(fc_rpc_keys_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->server_public = getenv("FC_CURVE_SERVER_PUBLIC");
+    out->client_public = getenv("FC_CURVE_CLIENT_PUBLIC");
+    out->client_secret = getenv("FC_CURVE_CLIENT_SECRET");
+}
+
+/* A Z85 CURVE key is 40 characters; anything else is refused before libzmq sees it. */
+static int s_curve_key(void *sock, int option, const char *key, const char *name)
+{
+    if (!key || strlen(key) != 40 || zmq_setsockopt(sock, option, key, 40) != 0) {
+        fc_log_error("rpc.bad_curve_key", "key", FC_LS(name), "error",
+                     FC_LS("not a 40-character Z85 CURVE key"), NULL);
+        return FC_EINVAL;
+    }
+    return FC_OK;
+}
 
 static int s_client_connect(fc_rpc_client_t *self)
 {
@@ -249,10 +269,18 @@ static int s_client_connect(fc_rpc_client_t *self)
         return FC_ERR;
     int linger = 0;
     zmq_setsockopt(self->sock, ZMQ_LINGER, &linger, sizeof linger);
+    if (self->connect_ms > 0) {
+        int one = 1; /* queue only on connections that are up: "down" shows as not writable */
+        zmq_setsockopt(self->sock, ZMQ_IMMEDIATE, &one, sizeof one);
+    }
     if (self->keys.server_public && *self->keys.server_public) {
-        zmq_setsockopt(self->sock, ZMQ_CURVE_SERVERKEY, self->keys.server_public, 40);
-        zmq_setsockopt(self->sock, ZMQ_CURVE_PUBLICKEY, self->keys.client_public, 40);
-        zmq_setsockopt(self->sock, ZMQ_CURVE_SECRETKEY, self->keys.client_secret, 40);
+        if (s_curve_key(self->sock, ZMQ_CURVE_SERVERKEY, self->keys.server_public,
+                        "FC_CURVE_SERVER_PUBLIC") != FC_OK ||
+            s_curve_key(self->sock, ZMQ_CURVE_PUBLICKEY, self->keys.client_public,
+                        "FC_CURVE_CLIENT_PUBLIC") != FC_OK ||
+            s_curve_key(self->sock, ZMQ_CURVE_SECRETKEY, self->keys.client_secret,
+                        "FC_CURVE_CLIENT_SECRET") != FC_OK)
+            return FC_EINVAL;
     }
     if (zmq_connect(self->sock, self->endpoint) != 0)
         return FC_ERR;
@@ -281,10 +309,17 @@ fc_rpc_client_t *fc_rpc_client_new(void *zmq_ctx, const char *endpoint,
     self->retries = opts && opts->retries >= 0 ? opts->retries : 2;
     if (!opts)
         self->retries = 2;
-    if (opts && opts->keys && opts->keys->server_public && *opts->keys->server_public) {
-        self->keybuf[0] = fc_xstrdup(opts->keys->server_public);
-        self->keybuf[1] = fc_xstrdup(opts->keys->client_public ? opts->keys->client_public : "");
-        self->keybuf[2] = fc_xstrdup(opts->keys->client_secret ? opts->keys->client_secret : "");
+    self->connect_ms = opts && opts->connect_ms > 0 ? opts->connect_ms : 0;
+    fc_rpc_keys_t env_keys;
+    const fc_rpc_keys_t *keys = opts ? opts->keys : NULL;
+    if (!keys) {
+        fc_rpc_keys_from_env(&env_keys);
+        keys = &env_keys;
+    }
+    if (keys->server_public && *keys->server_public) {
+        self->keybuf[0] = fc_xstrdup(keys->server_public);
+        self->keybuf[1] = fc_xstrdup(keys->client_public ? keys->client_public : "");
+        self->keybuf[2] = fc_xstrdup(keys->client_secret ? keys->client_secret : "");
         self->keys.server_public = self->keybuf[0];
         self->keys.client_public = self->keybuf[1];
         self->keys.client_secret = self->keybuf[2];
@@ -351,6 +386,7 @@ int fc_rpc_call_envelope(fc_rpc_client_t *self, const uint8_t *env, size_t len,
                          fc_err_t *err)
 {
     *reply_out = NULL;
+    int sent = 0;
     for (int attempt = 0; attempt <= self->retries; attempt++) {
         if (attempt > 0) {
             /* Lazy Pirate: the old socket may hold a dead connection; start afresh */
@@ -359,9 +395,17 @@ int fc_rpc_call_envelope(fc_rpc_client_t *self, const uint8_t *env, size_t len,
             if (s_client_connect(self) != FC_OK)
                 break;
         }
-        if (zmq_send(self->sock, "", 0, ZMQ_SNDMORE) < 0 ||
-            zmq_send(self->sock, env, len, 0) < 0)
+        if (self->connect_ms > 0) {
+            /* fail fast: writable only once a connection (and its CURVE handshake) is up */
+            zmq_pollitem_t out = {self->sock, 0, ZMQ_POLLOUT, 0};
+            if (zmq_poll(&out, 1, self->connect_ms) <= 0)
+                continue;
+        }
+        int flags = self->connect_ms > 0 ? ZMQ_DONTWAIT : 0;
+        if (zmq_send(self->sock, "", 0, ZMQ_SNDMORE | flags) < 0 ||
+            zmq_send(self->sock, env, len, flags) < 0)
             continue;
+        sent = 1;
         int64_t deadline = fc_clock_mono_ms() + self->timeout_ms;
         for (;;) {
             int64_t left = deadline - fc_clock_mono_ms();
@@ -395,6 +439,10 @@ int fc_rpc_call_envelope(fc_rpc_client_t *self, const uint8_t *env, size_t len,
             return FC_OK;
         }
     }
+    if (!sent && self->connect_ms > 0)
+        return fc_err_set(err, FC_EUNAVAIL, "endpoint",
+                          "no connection to \"%s\" within %d ms after %d attempts",
+                          self->endpoint, self->connect_ms, self->retries + 1);
     return fc_err_set(err, FC_ETIMEOUT, "endpoint", "no answer from \"%s\" after %d attempts of %d ms",
                       self->endpoint, self->retries + 1, self->timeout_ms);
 }

@@ -9,6 +9,7 @@
 #include "fc_outbox.h"
 #include "fc_pb.h"
 #include "fc_rpc.h"
+#include "fc_zap.h"
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -41,6 +42,8 @@ static const fc_cfg_def_t s_common_config[] = {
     {"FC_POLICY_DIR", FC_CFG_STR, FC_SOURCE_DIR "/infra/policy", 0, 0,
      "directory of the group's policy files (<service>.json)"},
     {"FC_CURVE_SERVER_SECRET", FC_CFG_STR, "", 0, 0, "Z85 CURVE secret key; empty = plain TCP"},
+    {"FC_CURVE_ALLOWED_CLIENTS", FC_CFG_STR, "", 0, 0,
+     "file of client public keys admitted when CURVE is on (required then)"},
 };
 
 struct fc_service {
@@ -50,6 +53,7 @@ struct fc_service {
     fc_pg_t *pg;
     fc_redis_t *redis;
     fc_rpc_server_t *server;
+    fc_zap_t *zap;
     fc_outbox_relay_t *relay;
     fc_consumer_t **consumers;
     fc_arena_t *arena;
@@ -367,6 +371,10 @@ static int s_setup(fc_service_t *svc, fc_err_t *err)
     const char *listen = *fc_config_str(c, "FC_LISTEN") ? fc_config_str(c, "FC_LISTEN")
                                                         : fc_endpoint_of(name);
     fc_rpc_keys_t keys = {NULL, fc_config_str(c, "FC_CURVE_SERVER_SECRET"), NULL, NULL};
+    /* CURVE without a ZAP handler would let any key in: the handler comes first */
+    if (*keys.server_secret &&
+        !(svc->zap = fc_zap_new(svc->zmq, fc_config_str(c, "FC_CURVE_ALLOWED_CLIENTS"), err)))
+        return err->code;
     if (!(svc->server = fc_rpc_server_new(svc->zmq, listen ? listen : "", &keys, err)))
         return err->code;
     fc_log_info("service.started", "listen", FC_LS(listen), "migrations_applied",
@@ -379,6 +387,7 @@ static void s_teardown(fc_service_t *svc)
     if (svc->def->stop && svc->pg)
         svc->def->stop(svc);
     fc_rpc_server_destroy(&svc->server);
+    fc_zap_destroy(&svc->zap);
     for (size_t i = 0; svc->consumers && i < svc->def->nsubs; i++)
         fc_consumer_destroy(&svc->consumers[i]);
     free(svc->consumers);

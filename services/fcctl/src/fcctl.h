@@ -32,7 +32,9 @@ typedef struct {
     int (*run)(fcctl_t *ctl, int argc, char **argv);
 } fcctl_cmd_t;
 
-/* Calls service's type; prints the error and returns an exit code on failure. */
+/* Calls service's type; prints the error and returns an exit code on failure. Goes through
+ * the gateway over HTTP when FC_GATEWAY_URL and FC_TOKEN are set (fcctl_transport), else
+ * straight to the service over ZeroMQ. */
 int fcctl_call(fcctl_t *ctl, const char *service, const char *type, const ProtobufCMessage *req,
                const ProtobufCMessageDescriptor *reply_desc, ProtobufCMessage **reply_out);
 /* Maps an FC_E* code to an exit code. */
@@ -44,6 +46,17 @@ void fcctl_print_json(const ProtobufCMessage *msg);
 /* Parses "36.5" into tenths (365); -1 on error. */
 int fcctl_parse_temp(const char *s);
 
+/* fcctl_transport: the HTTP route to the gateway. True if FC_GATEWAY_URL and FC_TOKEN are
+ * both set. */
+int fcctl_transport_http(void);
+/* Sends req as JSON to $FC_GATEWAY_URL/api/v1/<service>/<operation> of type with the bearer
+ * token, retrying lost answers with the same Idempotency-Key; the JSON reply becomes
+ * *reply_out (caller frees with protobuf_c_message_free_unpacked). An error reply returns its
+ * FC_E* code with err filled from {"error": {"code", "message", "field"}}. */
+int fcctl_transport_call(fcctl_t *ctl, const char *type, const ProtobufCMessage *req,
+                         const ProtobufCMessageDescriptor *reply_desc,
+                         ProtobufCMessage **reply_out, fc_err_t *err);
+
 /* One command table per area, each ended by a {NULL} entry. */
 extern const fcctl_cmd_t fcctl_health_cmds[];
 extern const fcctl_cmd_t fcctl_intake_cmds[];
@@ -51,5 +64,6 @@ extern const fcctl_cmd_t fcctl_rotation_cmds[];
 extern const fcctl_cmd_t fcctl_welfare_cmds[];
 extern const fcctl_cmd_t fcctl_notify_cmds[];
 extern const fcctl_cmd_t fcctl_report_cmds[];
+extern const fcctl_cmd_t fcctl_gateway_cmds[];
 
 #endif

@@ -44,6 +44,16 @@ void fcctl_print_json(const ProtobufCMessage *msg)
 int fcctl_call(fcctl_t *ctl, const char *service, const char *type, const ProtobufCMessage *req,
                const ProtobufCMessageDescriptor *reply_desc, ProtobufCMessage **reply_out)
 {
+    if (fcctl_transport_http()) {
+        fc_err_t herr;
+        fc_err_clear(&herr);
+        int hrc = fcctl_transport_call(ctl, type, req, reply_desc, reply_out, &herr);
+        if (hrc != FC_OK) {
+            fcctl_print_error(&herr);
+            return fcctl_exit_code(hrc);
+        }
+        return FCCTL_OK;
+    }
     const char *ep = fc_endpoint_of(service);
     fc_rpc_client_opts_t opts = {ctl->actor, ctl->role, ctl->scope, ctl->timeout_ms, 2, NULL};
     fc_rpc_client_t *c = fc_rpc_client_new(ctl->zmq, ep, &opts);
