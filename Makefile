@@ -17,6 +17,8 @@ deps:
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFC_WERROR=ON >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
+	@if command -v npm >/dev/null; then bash infra/scripts/web.sh; \
+	 else echo "web console not built: npm is missing (infra/scripts/deps.sh --with-extras)"; fi
 
 build-asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DFC_SANITIZE=ON -DFC_WERROR=ON >/dev/null
@@ -43,4 +45,4 @@ bench: build
 	@bash tests/bench/run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) out bench/results.json
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz out bench/results.json web/dist

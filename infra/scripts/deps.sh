@@ -18,13 +18,14 @@ BASE_PKGS=(
   procps iproute2 util-linux curl tzdata
 )
 # CI and benchmark only.
-EXTRA_PKGS=(docker-compose clang libclang-rt-14-dev wrk coinor-cbc)
+EXTRA_PKGS=(docker-compose clang libclang-rt-14-dev wrk coinor-cbc nodejs npm chromium fonts-noto-cjk)
 
 usage() {
   cat <<'EOF'
 usage: infra/scripts/deps.sh [--with-extras] [--check] [--list]
   (no option)    install whatever build/demo/test package is missing (apt-get), else print one line
-  --with-extras  also docker-compose, clang + libFuzzer, wrk, coinor-cbc (CI, fuzzing, benchmarks)
+  --with-extras  also docker-compose, clang + libFuzzer, wrk, coinor-cbc, Node/npm, Chromium and
+                 CJK fonts (CI: fuzzing, benchmarks, the web console and its browser tests)
   --check        install nothing: print the missing packages, exit 1 if any is missing
   --list         print the package list and exit
 EOF
@@ -63,6 +64,12 @@ missing_pkgs() {
   # Unknown packages make dpkg-query exit 1 and say so on stderr: they simply count as missing.
   status=$(dpkg-query -W -f='${Package}\t${db:Status-Status}\n' "$@" 2>/dev/null || true)
   for p in "$@"; do
+    # A Node.js from elsewhere (e.g. NodeSource, whose nodejs bundles npm) serves as well:
+    # installing Debian's npm over it would conflict.
+    case $p in
+      nodejs) command -v node >/dev/null 2>&1 && continue ;;
+      npm) command -v npm >/dev/null 2>&1 && continue ;;
+    esac
     if ! awk -F'\t' -v p="$p" '$1 == p && $2 == "installed" { found = 1 } END { exit !found }' \
       <<<"$status"; then
       printf '%s\n' "$p"

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Browser tests of the web console against the running system: resets the test database and
+# Redis, starts every service binary there is (fc-gateway serving the console from a fresh
+# build of web/), gives it a small group (two subsidiaries, people, a fund, a pending
+# payment) and tokens for a group admin and a subsidiary admin, then drives Debian's Chromium
+# headless through playwright-core (tests/e2e/console.test.mjs, node's test runner).
+# Screenshots go to out/screenshots/. Run under tests/harness/with-env.sh (ctest does);
+# exits 77 (skipped) with a message when Node, npm or Chromium is missing.
+set -uo pipefail
+repo=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
+skip() { echo "test_web_e2e: SKIPPED: $*" >&2; exit 77; }
+chromium=${FC_CHROMIUM:-/usr/bin/chromium}
+command -v node >/dev/null || skip "node is missing (apt-get install -y nodejs npm)"
+command -v npm >/dev/null || skip "npm is missing (apt-get install -y nodejs npm)"
+[[ -x $chromium ]] || skip "Chromium is missing at $chromium (apt-get install -y chromium)"
+for v in FC_BIN_DIR FC_PG_ADMIN_URL FC_REDIS_URL FC_HTTP_PORT FC_TEST_LOG_DIR FC_TEST_VAR_DIR; do
+  [[ -n ${!v:-} ]] || { echo "run.sh: $v is not set: run me under tests/harness/with-env.sh" >&2; exit 2; }
+done
+bin=$FC_BIN_DIR
+fcctl=$bin/fcctl
+logs=$FC_TEST_LOG_DIR
+out=${FC_SCREENSHOT_DIR:-$repo/out/screenshots}
+web=$FC_TEST_VAR_DIR/web
+mkdir -p "$logs" "$out"
+
+echo "== building the console into $web"
+bash "$repo/infra/scripts/web.sh" "$web" || { echo "run.sh: web.sh failed" >&2; exit 1; }
+[[ -d $repo/web/node_modules/playwright-core ]] || { echo "run.sh: playwright-core is not installed" >&2; exit 1; }
+
+echo "== resetting the test database and Redis"
+for s in intake rotation welfare notify report gateway; do
+  psql -X -q -v ON_ERROR_STOP=1 "$FC_PG_ADMIN_URL" \
+    -c "DROP SCHEMA IF EXISTS $s CASCADE; CREATE SCHEMA $s AUTHORIZATION fc_$s" >/dev/null || exit 1
+done
+redis_hp=${FC_REDIS_URL#redis://}
+redis-cli -h "${redis_hp%:*}" -p "${redis_hp##*:}" FLUSHALL >/dev/null || exit 1
+
+pids=()
+stop_all() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+  done
+}
+trap stop_all EXIT
+
+echo "== starting the services"
+export FC_WEB_DIR=$web FC_LOG_LEVEL=${FC_LOG_LEVEL:-info} FC_RATE_PER_S=1000 FC_RATE_BURST=1000
+services=()
+for s in intake rotation welfare notify report gateway; do
+  [[ -x $bin/fc-$s ]] || { echo "   fc-$s not built: its pages will say their API is not there"; continue; }
+  "$bin/fc-$s" >>"$logs/web_e2e-$s.log" 2>&1 &
+  pids+=($!)
+  services+=("$s")
+done
+for s in "${services[@]}"; do
+  ok=0
+  for _ in $(seq 1 300); do
+    if "$fcctl" health --service "$s" >/dev/null 2>&1; then ok=1; break; fi
+    sleep 0.1
+  done
+  ((ok)) || { echo "run.sh: fc-$s did not become healthy; see $logs/web_e2e-$s.log" >&2; exit 1; }
+done
+base=http://127.0.0.1:$FC_HTTP_PORT
+for _ in $(seq 1 100); do curl -fsS -o /dev/null "$base/openapi.json" && break; sleep 0.1; done
+curl -fsS "$base/" | grep -q 'js/app.js' || {
+  echo "run.sh: fc-gateway does not serve the console at $base/ (is gateway_static_serve wired into gateway_http.c?)" >&2
+  exit 1
+}
+
+echo "== a small group"
+q() { "$fcctl" "$@" >/dev/null || { echo "run.sh: fcctl $* failed" >&2; exit 1; }; }
+q org add G --name 某钢铁集团 --kind group
+q org add S01 --parent G --name 炼铁子公司 --kind subsidiary
+q org add S01B1 --parent S01 --name 炼铁第一党支部 --kind branch
+q org add S02 --parent G --name 轧钢子公司 --kind subsidiary
+q org add S02B1 --parent S02 --name 轧钢第一党支部 --kind branch
+q person add E1001 --name 王伟 --org S01B1 --phone 13800001001 --party member
+q person add E1002 --name 李芳 --org S01B1 --phone 13800001002
+q person add E2001 --name 张强 --org S02B1 --phone 13800002001
+q person add E1009 --name "<img src=x onerror=window.__xss=1>" --org S01B1 --phone 13800001009
+# a fund and a pending payment in S01 when welfare is there
+if [[ " ${services[*]} " == *" welfare "* ]]; then
+  q funds topup S01 retained_party_fee 50000 --memo 端到端测试
+  q pay request E1002 hardship 1200 --key e2e-pay-1 --memo 家庭困难帮扶
+fi
+token() { "$fcctl" --json token create --name "$1" --role "$2" --org "$3" | node -e \
+  'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);process.stdout.write(j.secret||"")})'; }
+export FC_E2E_URL=$base
+export FC_E2E_GROUP_TOKEN=$(token "集团组织部 e2e" group_admin G)
+export FC_E2E_S01_TOKEN=$(token "炼铁子公司组织部 e2e" org_admin S01)
+[[ $FC_E2E_GROUP_TOKEN == fct_* && $FC_E2E_S01_TOKEN == fct_* ]] || { echo "run.sh: could not create tokens" >&2; exit 1; }
+if [[ " ${services[*]} " == *" report "* ]]; then
+  # this week's and last week's stored group report, for the dashboard and its trend
+  for w in "$(TZ=Asia/Shanghai date -d '7 days ago' +%G-W%V)" "$(TZ=Asia/Shanghai date +%G-W%V)"; do
+    q report weekly --week "$w" --org G --format json -o "$FC_TEST_VAR_DIR/report-$w.json"
+  done
+fi
+export FC_E2E_SCREENSHOTS=$out FC_CHROMIUM=$chromium FC_E2E_PROFILE=$FC_TEST_VAR_DIR/chromium-profile
+rm -rf "$FC_E2E_PROFILE"
+
+echo "== browser tests (Chromium headless, playwright-core)"
+NODE_PATH=$repo/web/node_modules node --test --test-reporter=spec --test-concurrency=1 \
+  "${FC_E2E_TESTS:-$repo/tests/e2e/console.test.mjs}"
+status=$?
+echo "screenshots: $out"
+exit $status
