@@ -79,8 +79,9 @@ int main(void)
     fc_h_init("bench_system");
     fc_h_reset();
     pid_t pids[NSVC];
+    static const char *env[] = {"FC_REPORT_SCHEDULE_ENABLED=0", NULL};
     for (size_t i = 0; i < NSVC; i++)
-        pids[i] = fc_h_up(s_services[i], NULL);
+        pids[i] = fc_h_up(s_services[i], env);
     fc_h_sleep_ms(500);
     long idle[NSVC];
     for (size_t i = 0; i < NSVC; i++)

@@ -25,7 +25,7 @@
 
 #define PEOPLE 100
 
-static const char *s_fast_claim[] = {"FC_CLAIM_IDLE_MS=500", NULL};
+static const char *s_fast_claim[] = {"FC_CLAIM_IDLE_MS=500", "FC_REPORT_SCHEDULE_ENABLED=0", NULL};
 
 static void s_seed_org_and_people(void)
 {

@@ -60,6 +60,9 @@ static void s_run_schedule(fc_service_t *svc, report_app_t *app)
     }
     if (!s_sources_ready(srcs) && mono - app->waiting_since_ms < (int64_t)app->catchup_s * 1000) {
         fc_log_info("report.schedule_waiting", "period", FC_LS(period), NULL);
+        /* asking silent sources costs their timeouts on this single-threaded loop: while
+         * waiting, ask again only every 15 s so events keep flowing in meanwhile */
+        app->next_schedule_ms = mono + 15000;
         return;
     }
     /* one replica per period: Redis dispatches; the schedule_run row is the record */
