@@ -14,7 +14,7 @@ BASE_PKGS=(
   libhiredis-dev libpq-dev
   postgresql-15 postgresql-client-15 redis-server redis-tools
   libjansson-dev libmicrohttpd-dev libcurl4-openssl-dev libxlsxwriter-dev
-  libcmocka-dev libsodium-dev libxml2-dev jq unzip
+  libcmocka-dev libsodium-dev libxml2-dev zlib1g-dev jq unzip
   procps iproute2 util-linux curl tzdata
 )
 # CI and benchmark only.
