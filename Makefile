@@ -17,8 +17,10 @@ deps:
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFC_WERROR=ON >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
-	@if command -v npm >/dev/null; then bash infra/scripts/web.sh; \
-	 else echo "web console not built: npm is missing (infra/scripts/deps.sh --with-extras)"; fi
+	@if ! command -v npm >/dev/null; then \
+	   echo "web console not built: npm is missing (infra/scripts/deps.sh --with-extras)"; \
+	 elif ! bash infra/scripts/web.sh; then \
+	   echo "web console not built: infra/scripts/web.sh failed (is the npm registry reachable?)"; fi
 
 build-asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DFC_SANITIZE=ON -DFC_WERROR=ON >/dev/null
