@@ -12,6 +12,9 @@ skip() { echo "test_web_e2e: SKIPPED: $*" >&2; exit 77; }
 chromium=${FC_CHROMIUM:-/usr/bin/chromium}
 command -v node >/dev/null || skip "node is missing (apt-get install -y nodejs npm)"
 command -v npm >/dev/null || skip "npm is missing (apt-get install -y nodejs npm)"
+# playwright-core needs Node 20 or later; Debian 12's own nodejs is 18
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+((node_major >= 20)) || skip "Node $(node --version) is too old for playwright-core (needs 20 or later)"
 [[ -x $chromium ]] || skip "Chromium is missing at $chromium (apt-get install -y chromium)"
 for v in FC_BIN_DIR FC_PG_ADMIN_URL FC_REDIS_URL FC_HTTP_PORT FC_TEST_LOG_DIR FC_TEST_VAR_DIR; do
   [[ -n ${!v:-} ]] || { echo "run.sh: $v is not set: run me under tests/harness/with-env.sh" >&2; exit 2; }
