@@ -18,6 +18,7 @@ for dir in "$repo"/tests/fuzz/*/; do
   bin=$build/bin/fuzz_$name
   [[ -x $bin ]] || continue
   work=$(mktemp -d)
+  mkdir -p "$dir/corpus"
   if "$bin" -runs="$runs" -max_len=65536 -rss_limit_mb=2048 -print_final_stats=0 \
     "$work" "$dir/corpus" >"$work.log" 2>&1; then
     echo "fuzz: $name: $runs runs, no crash"
