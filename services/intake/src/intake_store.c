@@ -1234,19 +1234,31 @@ static Fc__V1__KeyGroupFile *s_key_group_row(const PGresult *r, int i, fc_arena_
     return f;
 }
 
+/* Runs sql ($1 = id) for one row, locked; FC_ENOTFOUND "<what> <id> 不存在" naming field if
+ * there is none. On FC_OK the caller maps row 0 and PQclears *r_out. */
+static int s_one_by_id(fc_pg_t *pg, const char *sql, int64_t id, const char *field,
+                       const char *what, PGresult **r_out, fc_err_t *err)
+{
+    char text[24];
+    s_i64(text, sizeof text, id);
+    const char *p[] = {text};
+    *r_out = fc_pg_exec(pg, sql, 1, p, err);
+    if (!*r_out)
+        return s_fail(err);
+    if (PQntuples(*r_out) > 0)
+        return FC_OK;
+    PQclear(*r_out);
+    *r_out = NULL;
+    return fc_err_set(err, FC_ENOTFOUND, field, "%s %lld 不存在", what, (long long)id);
+}
+
 int intake_store_key_group_get(fc_pg_t *pg, int64_t file_id, fc_arena_t *arena,
                                Fc__V1__KeyGroupFile **out, fc_err_t *err)
 {
-    char id[24];
-    s_i64(id, sizeof id, file_id);
-    const char *p[] = {id};
-    PGresult *r = fc_pg_exec(pg, KEY_GROUP_SELECT " WHERE id = $1 FOR UPDATE", 1, p, err);
-    if (!r)
-        return s_fail(err);
-    int rc = FC_OK;
-    if (PQntuples(r) == 0)
-        rc = fc_err_set(err, FC_ENOTFOUND, "file_id", "档案 %lld 不存在", (long long)file_id);
-    else
+    PGresult *r = NULL;
+    int rc = s_one_by_id(pg, KEY_GROUP_SELECT " WHERE id = $1 FOR UPDATE", file_id, "file_id",
+                         "档案", &r, err);
+    if (rc == FC_OK)
         *out = s_key_group_row(r, 0, arena);
     PQclear(r);
     return rc;
@@ -1332,16 +1344,10 @@ static Fc__V1__HardshipCase *s_hardship_row(const PGresult *r, int i, fc_arena_t
 int intake_store_hardship_get(fc_pg_t *pg, int64_t case_id, fc_arena_t *arena,
                               Fc__V1__HardshipCase **out, fc_err_t *err)
 {
-    char id[24];
-    s_i64(id, sizeof id, case_id);
-    const char *p[] = {id};
-    PGresult *r = fc_pg_exec(pg, HARDSHIP_SELECT " WHERE id = $1 FOR UPDATE", 1, p, err);
-    if (!r)
-        return s_fail(err);
-    int rc = FC_OK;
-    if (PQntuples(r) == 0)
-        rc = fc_err_set(err, FC_ENOTFOUND, "case_id", "困难台账 %lld 不存在", (long long)case_id);
-    else
+    PGresult *r = NULL;
+    int rc = s_one_by_id(pg, HARDSHIP_SELECT " WHERE id = $1 FOR UPDATE", case_id, "case_id",
+                         "困难台账", &r, err);
+    if (rc == FC_OK)
         *out = s_hardship_row(r, 0, arena);
     PQclear(r);
     return rc;
