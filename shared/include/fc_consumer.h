@@ -1,7 +1,9 @@
 /* fc_consumer: reads a Redis stream through a consumer group and applies each event exactly
  * once: the event id goes into the consumer's inbox table in the same transaction as the
  * handler's effect, and only after the commit is the entry acknowledged. A duplicate (already
- * in the inbox) is acknowledged without effect. Entries left pending by a dead consumer are
+ * in the inbox) is acknowledged without effect. The entries of one read are applied in one
+ * transaction, each under a savepoint (a failing event is undone alone and stays pending), then
+ * committed and acknowledged together: one commit and one XACK per batch. Entries left pending by a dead consumer are
  * reclaimed after claim_idle_ms; after max_deliveries an entry goes to a dead-letter stream. */
 #ifndef FC_CONSUMER_H
 #define FC_CONSUMER_H

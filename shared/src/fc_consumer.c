@@ -140,96 +140,151 @@ static int s_parse_entry(const redisReply *entry, fc_event_t *ev)
     return ev->event_id && ev->type && ev->payload;
 }
 
-static void s_record_rejected(fc_consumer_t *self, const fc_event_t *ev, const char *why)
+/* Applies one parsed event inside the batch's transaction, under a savepoint so that a failure
+ * undoes this event alone. *ack: its entry may be acknowledged after the commit (applied,
+ * duplicate or rejected); *applied: it took effect. FC_EUNAVAIL only when the database is gone
+ * (the whole batch is then rolled back and retried); any other failure leaves just this entry
+ * pending, to come back through reclaim (counted towards dead-lettering). */
+static int s_apply_one(fc_consumer_t *self, const fc_event_t *ev, int *ack, int *applied,
+                       fc_err_t *err)
 {
-    const char *p[] = {ev->event_id, self->stream, ev->type, why};
-    fc_pg_cmd(self->pg,
-              "INSERT INTO inbox (event_id, stream, type, outcome, detail)"
-              " VALUES ($1, $2, $3, 'rejected', $4) ON CONFLICT (event_id) DO NOTHING",
-              4, p, NULL, NULL);
-}
-
-/* Applies one entry. FC_OK: done (applied, duplicate or rejected) and acknowledged. */
-static int s_apply(fc_consumer_t *self, const redisReply *entry, fc_err_t *err)
-{
-    fc_event_t ev;
-    if (!s_parse_entry(entry, &ev)) {
-        const char *sid = entry->type == REDIS_REPLY_ARRAY && entry->elements > 0 &&
-                                  entry->element[0]->type == REDIS_REPLY_STRING
-                              ? entry->element[0]->str
-                              : NULL;
-        fc_log_error("consumer.malformed_entry", "stream", FC_LS(self->stream), "entry",
-                     FC_LS(sid ? sid : "?"), NULL);
-        return sid ? s_ack(self, sid, err) : FC_OK;
-    }
-    fc_log_set_context(ev.event_id, NULL);
-    fc_fault_point("consumer.after_read");
-    int rc = fc_pg_begin(self->pg, err);
+    *ack = *applied = 0;
+    fc_err_t herr;
+    fc_err_clear(&herr);
+    int rc = fc_pg_cmd(self->pg, "SAVEPOINT fc_event", 0, NULL, NULL, &herr);
     if (rc != FC_OK)
         goto out;
-    const char *p[] = {ev.event_id, self->stream, ev.type};
+    const char *p[] = {ev->event_id, self->stream, ev->type};
     long inserted = 0;
     rc = fc_pg_cmd(self->pg,
                    "INSERT INTO inbox (event_id, stream, type) VALUES ($1, $2, $3)"
                    " ON CONFLICT (event_id) DO NOTHING",
-                   3, p, &inserted, err);
+                   3, p, &inserted, &herr);
     if (rc != FC_OK)
-        goto out;
+        goto undo;
     if (inserted == 0) {
         /* applied before (we died before acknowledging, or the relay published twice) */
-        fc_pg_rollback(self->pg);
-        fc_log_info("consumer.duplicate", "type", FC_LS(ev.type), NULL);
-        rc = s_ack(self, ev.stream_id, err);
-        goto out;
+        fc_log_info("consumer.duplicate", "type", FC_LS(ev->type), NULL);
+        *ack = 1;
+        goto undo;
     }
-    fc_err_t herr;
-    fc_err_clear(&herr);
-    rc = self->handler(self->app, self->pg, &ev, &herr);
+    rc = self->handler(self->app, self->pg, ev, &herr);
     if (rc == FC_EINVAL) {
-        fc_pg_rollback(self->pg);
-        fc_log_error("consumer.rejected", "type", FC_LS(ev.type), "field", FC_LS(herr.field),
+        fc_log_error("consumer.rejected", "type", FC_LS(ev->type), "field", FC_LS(herr.field),
                      "error", FC_LS(herr.message), NULL);
-        s_record_rejected(self, &ev, herr.message);
-        rc = s_ack(self, ev.stream_id, err);
+        if ((rc = fc_pg_cmd(self->pg, "ROLLBACK TO SAVEPOINT fc_event", 0, NULL, NULL, &herr)) !=
+            FC_OK)
+            goto out;
+        const char *r[] = {ev->event_id, self->stream, ev->type, herr.message};
+        rc = fc_pg_cmd(self->pg,
+                       "INSERT INTO inbox (event_id, stream, type, outcome, detail)"
+                       " VALUES ($1, $2, $3, 'rejected', $4) ON CONFLICT (event_id) DO NOTHING",
+                       4, r, NULL, &herr);
+        *ack = rc == FC_OK;
         goto out;
     }
+    if (rc != FC_OK)
+        goto undo;
+    *ack = *applied = 1;
+    rc = fc_pg_cmd(self->pg, "RELEASE SAVEPOINT fc_event", 0, NULL, NULL, &herr);
+    goto out;
+undo:;
+    /* a duplicate, or a failure: nothing of this event stays; the savepoint tells whether the
+     * connection survived */
+    int failed = rc;
+    fc_err_t uerr;
+    fc_err_clear(&uerr);
+    if (fc_pg_cmd(self->pg, "ROLLBACK TO SAVEPOINT fc_event", 0, NULL, NULL, &uerr) != FC_OK) {
+        rc = FC_EUNAVAIL;
+        if (!failed)
+            herr = uerr;
+        goto out;
+    }
+    if (failed == FC_EUNAVAIL) {
+        rc = failed; /* Redis or the database went away mid-event: retry the batch soon */
+        goto out;
+    }
+    if (failed)
+        fc_log_warn("consumer.retry_later", "stream", FC_LS(self->stream), "type",
+                    FC_LS(ev->type), "code", FC_LS(fc_err_name(failed)), "error",
+                    FC_LS(herr.message), NULL);
+    rc = FC_OK;
+out:
     if (rc != FC_OK) {
+        *ack = *applied = 0;
+        rc = FC_EUNAVAIL; /* the transaction cannot go on: the whole batch is retried */
         if (err)
             *err = herr;
+    }
+    return rc;
+}
+
+/* Applies every entry of an XREADGROUP/XCLAIM reply in one transaction (one commit and one
+ * XACK for the batch instead of one per event), counting them into *n. A crash anywhere before
+ * the commit leaves every entry pending with nothing applied; after it, the inbox turns the
+ * redelivered entries into duplicates. */
+static int s_apply_entries(fc_consumer_t *self, const redisReply *entries, int *n, fc_err_t *err)
+{
+    size_t count = entries->elements, nack = 3;
+    if (count == 0)
+        return FC_OK;
+    const char **ack = fc_xcalloc(count + 3, sizeof *ack);
+    ack[0] = "XACK";
+    ack[1] = self->stream;
+    ack[2] = self->group;
+    long long applied = 0;
+    int rc = fc_pg_begin(self->pg, err);
+    if (rc != FC_OK)
         goto out;
+    fc_fault_point("consumer.after_read");
+    for (size_t i = 0; i < count; i++) {
+        const redisReply *entry = entries->element[i];
+        fc_event_t ev;
+        if (!s_parse_entry(entry, &ev)) {
+            const char *sid = entry->type == REDIS_REPLY_ARRAY && entry->elements > 0 &&
+                                      entry->element[0]->type == REDIS_REPLY_STRING
+                                  ? entry->element[0]->str
+                                  : NULL;
+            fc_log_error("consumer.malformed_entry", "stream", FC_LS(self->stream), "entry",
+                         FC_LS(sid ? sid : "?"), NULL);
+            if (sid)
+                ack[nack++] = sid;
+            continue;
+        }
+        fc_log_set_context(ev.event_id, NULL);
+        int do_ack, did_apply;
+        rc = s_apply_one(self, &ev, &do_ack, &did_apply, err);
+        fc_log_set_context(NULL, NULL);
+        if (rc != FC_OK)
+            goto out;
+        if (do_ack)
+            ack[nack++] = ev.stream_id;
+        applied += did_apply;
     }
     fc_fault_point("consumer.before_commit");
     if ((rc = fc_pg_commit(self->pg, err)) != FC_OK)
         goto out;
-    self->applied++;
+    self->applied += applied;
     fc_fault_point("consumer.after_commit");
-    rc = s_ack(self, ev.stream_id, err);
-    fc_log_debug("consumer.applied", "type", FC_LS(ev.type), NULL);
+    if (nack > 3) {
+        redisReply *r = fc_redis_cmdargv(self->redis, err, (int)nack, ack, NULL);
+        if (!r)
+            rc = err && err->code ? err->code : FC_EUNAVAIL;
+        else
+            freeReplyObject(r);
+    }
+    *n += (int)count;
+    fc_log_debug("consumer.batch", "stream", FC_LS(self->stream), "entries", FC_LI(count),
+                 "applied", FC_LI(applied), NULL);
 out:
     if (rc != FC_OK) {
-        fc_pg_rollback(self->pg);
-        fc_log_warn("consumer.retry_later", "stream", FC_LS(self->stream), "type",
-                    FC_LS(ev.type), "code", FC_LS(fc_err_name(rc)), "error",
-                    FC_LS(err ? err->message : ""), NULL);
-        /* This entry stays pending: it comes back through reclaim, counted towards
-         * dead-lettering. Only an unreachable database or Redis stops the batch. */
-        if (rc != FC_EUNAVAIL)
-            rc = FC_OK;
+        if (fc_pg_in_tx(self->pg))
+            fc_pg_rollback(self->pg);
+        fc_log_warn("consumer.batch_retry_later", "stream", FC_LS(self->stream), "code",
+                    FC_LS(fc_err_name(rc)), "error", FC_LS(err ? err->message : ""), NULL);
     }
-    fc_log_set_context(NULL, NULL);
+    free(ack);
     return rc;
-}
-
-/* Applies every entry of an XREADGROUP/XCLAIM reply; counts them into *n. */
-static int s_apply_entries(fc_consumer_t *self, const redisReply *entries, int *n, fc_err_t *err)
-{
-    for (size_t i = 0; i < entries->elements; i++) {
-        int rc = s_apply(self, entries->element[i], err);
-        if (rc != FC_OK)
-            return rc;
-        (*n)++;
-    }
-    return FC_OK;
 }
 
 /* XREADGROUP from id (an id = our own pending entries after it, ">" = new ones). Returns how

@@ -175,7 +175,7 @@ static void test_killed_between_commit_and_ack(void **state)
     fflush(NULL);
     pid_t kid = fork();
     if (kid == 0) {
-        /* a consumer that dies with SIGKILL right after committing its first event */
+        /* a consumer that dies with SIGKILL right after committing its first batch */
         setenv("FC_FAULT", "consumer.after_commit", 1);
         fc_pg_t *pg = s_pg("fc_rotation", "rotation");
         fc_redis_t *rr = s_redis();
@@ -190,8 +190,9 @@ static void test_killed_between_commit_and_ack(void **state)
     int status;
     waitpid(kid, &status, 0);
     assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-    /* the victim applied one event and held the rest of its batch unacknowledged */
-    assert_int_equal(fc_h_scalar("SELECT count(*) FROM rotation.effects"), 1);
+    /* the victim committed its whole batch in one transaction and acknowledged none of it */
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM rotation.effects"), 20);
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM rotation.inbox"), 20);
     fc_h_sleep_ms(400); /* past claim_idle: the survivor takes them over */
     s_drain(c, 40);
     assert_int_equal(fc_h_scalar("SELECT count(*) FROM rotation.effects"), 20);
