@@ -1,9 +1,13 @@
 /* fc-gen: a synthetic enterprise group, deterministic from a seed. Writes the three CSV import
  * files intake takes (org.csv, posts.csv, people.csv; columns as in `fcctl import`) and an
  * event script (events.jsonl: one JSON object per line, in time order, with "at" in
- * Asia/Shanghai) of the weeks played: duty check-ins/outs on frontline posts (some people
- * overloaded), two health check-ins a day, incidents (injuries, illness, a few infections and
- * deaths), hardship cases, and the leadership team's weekly reports (some late, some missing).
+ * Asia/Shanghai) of the weeks played, which `fcctl play` sends through the services: the
+ * branch secretaries set up first, each subsidiary's roster planned a week ahead, duty
+ * check-ins/outs on frontline posts (some people overloaded), health check-ins (daily; the
+ * front line twice), incidents (injuries, illness, quarantines, a few infections and deaths,
+ * with the people off duty until they recover), the secretaries' visits recorded on them (most
+ * in time, some late, a few never), hardship cases, and the leadership team's weekly reports
+ * (some late, some missing).
  * Usage: fc-gen --out DIR [--seed N] [--subsidiaries N] [--people N] [--posts N] [--weeks N]
  *        [--start YYYY-MM-DD]  (start must be a Monday; default 2026-11-02) */
 #include <getopt.h>
@@ -80,10 +84,14 @@ typedef struct {
     int frontline;  /* has a post */
     int post;       /* index of its post */
     int shift;      /* 0 day, 1 night */
-    int overload;   /* works long days */
+    int overload;   /* works long days, six in a row, then rests two (the forced rest) */
     int spouse;     /* index or -1 */
     int leader;     /* leadership team of its subsidiary */
+    int fit;        /* fit for frontline work (everyone with a post is) */
     int dead;
+    int64_t off_until;  /* first day back after an incident (0: not off) */
+    int recover;        /* health status to restore on that day: quarantine or infection */
+    int inc_minute;     /* today's incident: its minute of the day, or -1 */
 } s_person_t;
 
 /* Event lines are collected and written sorted by time ("at" strings share one offset, so
@@ -142,6 +150,16 @@ static void s_at(char *buf, size_t n, int64_t day, int minute)
     int y, m, d;
     fc_civil_from_days(day, &y, &m, &d);
     snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:00+08:00", y, m, d, minute / 60, minute % 60);
+}
+
+/* Whether frontline person i works on day d (dow 0 = Monday): two days off a week; the
+ * overloaded work 11-hour days six in a row (past the 60 hours in 7 days of the rotation
+ * policy), then keep the 48-hour forced rest rotation orders. */
+static int s_works(const s_person_t *p, int i, int64_t d, int dow)
+{
+    if (p->overload)
+        return (d + i) % 8 < 6;
+    return dow != i % 7 && dow != (i + 3) % 7;
 }
 
 static void s_usage(void)
@@ -225,13 +243,16 @@ int main(int argc, char **argv)
         posts[p].risk = kind == 2 || kind == 4 ? 1 : 2; /* fever clinic, quarantine: class I */
         snprintf(posts[p].code, sizeof posts[p].code, "P%04d", p + 1);
         snprintf(posts[p].org, sizeof posts[p].org, "%s", branches[p % nbranches]);
-        fprintf(f, "%s,%s,%s%d,%s,%d,08:00-20:00*2;20:00-08:00*1\n", posts[p].code, posts[p].org,
+        fprintf(f, "%s,%s,%s%d,%s,%d,07:00-15:00*2;15:00-23:00*1;23:00-07:00*1\n", posts[p].code, posts[p].org,
                 s_post_names[kind], p + 1, s_post_kinds[kind], posts[p].risk);
     }
     fclose(f);
 
     /* ---- people: a third on the front line; couples; leadership teams; care needs */
     s_person_t *people = fc_xcalloc((size_t)npeople, sizeof *people);
+    char at[40];
+    int nrefs = 0, liaisons = 0;
+    char *used_liaison = fc_xcalloc((size_t)nsubs * 5, 1);
     f = s_open(out, "people.csv");
     fprintf(f, "employee_no,name,phone,org_code,party_status,cadre_level,leadership_team,"
                "young_cadre,reserve_pool,medical_staff,aid_team,spouse_employee_no,"
@@ -251,9 +272,13 @@ int main(int argc, char **argv)
             snprintf(p->org, sizeof p->org, "S%02d", i % nsubs + 1),
                 snprintf(p->sub, sizeof p->sub, "S%02d", i % nsubs + 1);
         p->frontline = !p->leader && i % 3 == 0;
+        /* a post of the person's own subsidiary where there is one */
         p->post = s_below(nposts);
-        p->shift = s_below(3) == 0;
+        for (int t = 0; t < 64 && strncmp(posts[p->post].org, p->sub, 3) != 0; t++)
+            p->post = s_below(nposts);
         p->overload = p->frontline && s_chance(40);
+        p->shift = !p->overload && s_below(3) == 0; /* the overloaded work long day shifts */
+        p->fit = p->frontline || !s_chance(20);
     }
     /* couples: neighbours in the list, about 4 % of people */
     for (int i = nsubs * 5; i + 1 < npeople; i += 2)
@@ -269,96 +294,172 @@ int main(int argc, char **argv)
                 party[s_below(10)], p->leader ? "division" : s_chance(100) ? "section" : "none",
                 p->leader, young, young && s_chance(300), medical, medical && s_chance(400),
                 p->spouse >= 0 ? people[p->spouse].emp : "", s_chance(200), s_chance(300),
-                !s_chance(20));
+                p->fit);
     }
     fclose(f);
 
+    /* ---- the set-up an organisation department does first: a secretary per branch (the
+     * first ordinary member found there) who receives the branch's reminders */
+    s_at(at, sizeof at, day0, 0);
+    for (int b = 0; b < nbranches; b++)
+        for (int i = nsubs * 5; i < npeople; i++)
+            if (strcmp(people[i].org, branches[b]) == 0) {
+                s_emit("{\"at\":\"%s\",\"type\":\"secretary\",\"org_code\":\"%s\","
+                       "\"employee_no\":\"%s\"}\n",
+                       at, branches[b], people[i].emp);
+                break;
+            }
+
     /* ---- the weeks, day by day, in time order per day */
-    char at[40];
     /* one day past the last week: its Monday is when the last week's reports are due */
     for (int64_t d = day0; d <= day0 + weeks * 7; d++) {
         int last = d == day0 + weeks * 7;
-        /* morning and afternoon health check-ins */
+        int dow = (int)((d + 3) % 7); /* 0 Monday */
+        /* rosters: each subsidiary plans its coming week (the first on the first morning,
+         * then on Sunday evenings) */
+        if (!last && (d == day0 || (dow == 6 && d + 1 < day0 + weeks * 7)))
+            for (int s = 0; s < nsubs; s++) {
+                int y, m, dd;
+                fc_civil_from_days(d == day0 ? d : d + 1, &y, &m, &dd);
+                s_at(at, sizeof at, d, d == day0 ? 1 : 18 * 60);
+                s_emit("{\"at\":\"%s\",\"type\":\"roster_plan\",\"org_code\":\"S%02d\","
+                       "\"from_date\":\"%04d-%02d-%02d\",\"days\":7,\"time_limit_s\":1}\n",
+                       at, s + 1, y, m, dd);
+            }
+        /* back from an incident: quarantine over, infection cured */
+        for (int i = 0; i < npeople; i++) {
+            s_person_t *p = &people[i];
+            p->inc_minute = -1;
+            if (p->off_until == d && p->recover && !p->dead && !last) {
+                s_at(at, sizeof at, d, 6 * 60);
+                s_emit("{\"at\":\"%s\",\"type\":\"health_status\",\"employee_no\":\"%s\","
+                       "\"to\":\"HEALTH_STATUS_RECOVERED\",\"reason\":\"%s\"}\n",
+                       at, p->emp, p->recover == 3 ? "治愈出院" : "隔离期满解除隔离");
+                p->recover = 0;
+            }
+        }
+        /* incidents: a few a week; on rare days a death or an infection. Drawn first: the
+         * day's duty and check-ins follow from them. */
+        static const char *kinds[] = {"injured", "fell_ill", "quarantined", "infected", "died"};
+        static const char *what[] = {"值守时摔伤", "连续值班后发热病倒", "密切接触后集中隔离",
+                                     "在发热门诊工作中感染", "连续奋战后突发疾病殉职"};
+        static const int off_days[] = {3, 5, 14, 21, 0};
+        int nincidents = last ? 0 : s_below(3) + (npeople / 1000);
+        for (int k = 0; k < nincidents; k++) {
+            int i = nsubs * 5 + s_below(npeople - nsubs * 5);
+            s_person_t *p = &people[i];
+            if (p->dead || p->off_until > d || p->inc_minute >= 0)
+                continue;
+            int r = s_below(100);
+            int kind = r < 50 ? 0 : r < 70 ? 1 : r < 85 ? 2 : r < 95 ? 3 : 4;
+            p->inc_minute = 10 * 60 + s_below(600);
+            p->off_until = d + 1 + off_days[kind];
+            p->recover = kind == 2 || kind == 3 ? kind + 1 : 0;
+            p->dead = kind == 4;
+            int on_duty = p->frontline && !p->shift && s_works(p, i, d, dow);
+            s_at(at, sizeof at, d, p->inc_minute);
+            if (on_duty) /* leaves the post: checked out at that minute */
+                s_emit("{\"at\":\"%s\",\"type\":\"duty_out\",\"employee_no\":\"%s\"}\n", at,
+                       p->emp);
+            int ref = ++nrefs;
+            s_emit("{\"at\":\"%s\",\"type\":\"incident\",\"ref\":\"I%d\",\"employee_no\":\"%s\","
+                       "\"kind\":\"%s\",\"description\":\"%s\",\"on_duty\":%s}\n",
+                    at, ref, p->emp, kinds[kind], what[kind], on_duty ? "true" : "false");
+            /* the branch secretary visits: most within hours, some late, a few never */
+            int v = s_below(100);
+            if (kind != 2 && v < 92) { /* a quarantine calls for no visit (notify policy) */
+                int after = v < 80 ? 60 + s_below(16 * 60) : 25 * 60 + s_below(20 * 60);
+                int m = p->inc_minute + after;
+                s_at(at, sizeof at, d + m / 1440, m % 1440);
+                if (d + m / 1440 < day0 + weeks * 7)
+                    s_emit("{\"at\":\"%s\",\"type\":\"task_done\",\"kind\":\"incident_visit\","
+                           "\"subject\":\"incident:${I%d}\",\"note\":\"已上门看望慰问\"}\n",
+                           at, ref);
+            }
+        }
+        /* health check-ins: everyone in the morning, the front line again in the afternoon
+         * (not after dying that day) */
         for (int half = 0; half < 2 && !last; half++)
             for (int i = 0; i < npeople; i++) {
-                if (people[i].dead)
+                s_person_t *p = &people[i];
+                if (half && !p->frontline)
                     continue;
-                s_at(at, sizeof at, d, half ? 14 * 60 + s_below(60) : 7 * 60 + s_below(90));
+                int minute = half ? 14 * 60 + s_below(60) : 7 * 60 + s_below(90);
+                if (p->dead && !(p->inc_minute > minute))
+                    continue;
+                s_at(at, sizeof at, d, minute);
                 int temp = 361 + s_below(9);
                 if (s_chance(3))
                     temp = 373 + s_below(15); /* a fever now and then */
                 s_emit("{\"at\":\"%s\",\"type\":\"checkin\",\"employee_no\":\"%s\","
                            "\"temperature_dc\":%d}\n",
-                        at, people[i].emp, temp);
+                        at, p->emp, temp);
             }
         /* duty: frontline people work most days; the overloaded work long days in a row */
         for (int i = 0; i < npeople; i++) {
             s_person_t *p = &people[i];
-            if (!p->frontline || p->dead || last)
+            if (!p->frontline || last || (p->dead && p->inc_minute < 0) ||
+                (p->off_until > d && p->inc_minute < 0))
                 continue;
-            int dow = (int)((d + 3) % 7); /* 0 Monday */
-            if (!p->overload && (dow == (i % 7) || dow == (i + 3) % 7))
-                continue; /* two days off a week */
-            int begin = p->shift ? 20 * 60 : 8 * 60;
-            int hours = p->overload ? 13 + s_below(3) : 8 + s_below(4);
+            if (!s_works(p, i, d, dow))
+                continue;
+            int begin = p->shift ? 15 * 60 : 7 * 60; /* both end before midnight */
+            if (p->inc_minute >= 0 && (p->shift || p->inc_minute < begin))
+                continue; /* the incident came before the shift */
+            /* 8-9 hours stay under every warning (80 % of 12 a day, of 60 in 7 days) */
+            int minutes = (p->overload ? 11 * 60 : 8 * 60) + s_below(p->overload ? 30 : 60);
             s_at(at, sizeof at, d, begin);
             s_emit("{\"at\":\"%s\",\"type\":\"duty_in\",\"employee_no\":\"%s\","
                        "\"post_code\":\"%s\"}\n",
                     at, p->emp, posts[p->post].code);
-            int end = begin + hours * 60;
+            if (p->inc_minute >= 0)
+                continue; /* checked out at the incident */
+            int end = begin + minutes;
             s_at(at, sizeof at, d + end / 1440, end % 1440);
-            s_emit("{\"at\":\"%s\",\"type\":\"duty_out\",\"employee_no\":\"%s\","
-                       "\"post_code\":\"%s\"}\n",
-                    at, p->emp, posts[p->post].code);
-        }
-        /* incidents: a few a week; on rare days a death or an infection */
-        static const char *kinds[] = {"injured", "fell_ill", "quarantined", "infected", "died"};
-        static const char *what[] = {"值守时摔伤", "连续值班后发热病倒", "密切接触后集中隔离",
-                                     "在发热门诊工作中感染", "连续奋战后突发疾病殉职"};
-        int nincidents = last ? 0 : s_below(3) + (npeople / 1000);
-        for (int k = 0; k < nincidents; k++) {
-            int i = nsubs * 5 + s_below(npeople - nsubs * 5);
-            if (people[i].dead)
-                continue;
-            int r = s_below(100);
-            int kind = r < 50 ? 0 : r < 70 ? 1 : r < 85 ? 2 : r < 95 ? 3 : 4;
-            if (kind == 4)
-                people[i].dead = 1;
-            s_at(at, sizeof at, d, 10 * 60 + s_below(600));
-            s_emit("{\"at\":\"%s\",\"type\":\"incident\",\"employee_no\":\"%s\","
-                       "\"kind\":\"%s\",\"description\":\"%s\",\"on_duty\":%s}\n",
-                    at, people[i].emp, kinds[kind], what[kind],
-                    people[i].frontline ? "true" : "false");
+            s_emit("{\"at\":\"%s\",\"type\":\"duty_out\",\"employee_no\":\"%s\"}\n",
+                    at, p->emp);
         }
         /* hardship cases: a trickle, with a liaison from the same subsidiary's leaders */
-        if (!last && s_chance(300)) {
+        if (!last && s_chance(300) && liaisons < nsubs * 5) {
             static const char *cat[] = {"elderly_care", "child_care", "illness", "income",
                                         "housing"};
             static const char *desc[] = {"家中老人无人照料", "子女在家无人看护", "家属患病住院",
                                          "配偶失业收入骤减", "住房受损"};
             int i = nsubs * 5 + s_below(npeople - nsubs * 5), k = s_below(5);
-            s_at(at, sizeof at, d, 9 * 60 + s_below(480));
-            s_emit("{\"at\":\"%s\",\"type\":\"hardship\",\"employee_no\":\"%s\","
-                       "\"category\":\"%s\",\"description\":\"%s\",\"liaison\":\"%s\","
-                       "\"requested_fen\":%d}\n",
-                    at, people[i].emp, cat[k], desc[k], people[i % nsubs].emp,
-                    (1 + s_below(10)) * 50000);
+            /* a leader of the person's own subsidiary, each liaison for one open case */
+            int sub = atoi(people[i].sub + 1) - 1, j = sub;
+            while (j < nsubs * 5 && used_liaison[j])
+                j += nsubs;
+            if (j < nsubs * 5) {
+                used_liaison[j] = 1;
+                liaisons++;
+                s_at(at, sizeof at, d, 9 * 60 + s_below(480));
+                s_emit("{\"at\":\"%s\",\"type\":\"hardship\",\"employee_no\":\"%s\","
+                       "\"category\":\"%s\",\"description\":\"%s\","
+                       "\"liaison_employee_no\":\"%s\",\"requested_fen\":%d}\n",
+                       at, people[i].emp, cat[k], desc[k], people[j].emp,
+                       (1 + s_below(10)) * 50000);
+            }
         }
-        /* weekly reports: due Monday 12:00 for the week before; most on time */
-        if ((d + 3) % 7 == 0 && d > day0) {
+        /* weekly reports of the leadership teams, due Friday 18:00 of the week (notify's
+         * round; report's policy allows until Sunday 20:00): most on Friday, some the Monday
+         * after (late for both), some never (missing) */
+        if (dow == 4 && !last) {
             int y, w;
-            fc_iso_week(d - 7, &y, &w);
+            fc_iso_week(d, &y, &w);
             for (int i = 0; i < nsubs * 5; i++) {
                 int r = s_below(100);
                 if (r < 8)
                     continue; /* missing */
-                int minute = r < 20 ? 14 * 60 + s_below(300) : 8 * 60 + s_below(200);
-                s_at(at, sizeof at, d, minute);
+                int late = r < 20;
+                s_at(at, sizeof at, late ? d + 3 : d,
+                     late ? 8 * 60 + s_below(240) : 9 * 60 + s_below(480));
                 s_emit("{\"at\":\"%s\",\"type\":\"weekly_report\",\"employee_no\":\"%s\","
                            "\"org_code\":\"%s\",\"iso_week\":\"%04d-W%02d\",\"no_outbreak\":%s,"
-                           "\"production_stable\":%s}\n",
+                           "\"production_stable\":%s,\"epidemic_duty\":\"%s\",\"production\":\"%s\"}\n",
                         at, people[i].emp, people[i].sub, y, w,
-                        s_chance(950) ? "true" : "false", s_chance(900) ? "true" : "false");
+                        s_chance(950) ? "true" : "false", s_chance(900) ? "true" : "false",
+                        "包保卡口值守、测温点巡查，督促落实轮休", "生产运行平稳，保供任务按计划完成");
             }
         }
     }
@@ -374,6 +475,7 @@ int main(int argc, char **argv)
                     "%d weeks from %s (ISO %04d-W%02d), %ld events, into %s/\n",
             (unsigned long long)seed, nsubs, nbranches, nposts, npeople, weeks, start_s, iy, iw,
             s_nlines, out);
+    free(used_liaison);
     free(branches);
     free(posts);
     free(people);
