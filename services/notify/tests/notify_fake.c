@@ -46,6 +46,7 @@ struct notify_fake {
     pthread_t *sessions;
     int n_sessions, cap_sessions;
     int biz_seq;
+    FILE *journal; /* notify_fake_journal: every request also appended here */
 };
 
 static int s_kind_index(const char *kind)
@@ -81,6 +82,26 @@ static void s_record(notify_fake_t *f, const char *kind, const char *body, int d
     r->body = fc_xstrdup(body);
     r->delivered = delivered;
     r->mono_ms = fc_clock_mono_ms();
+    if (f->journal) {
+        char when[40];
+        fc_time_format_local(fc_clock_now_us(), when, sizeof when);
+        json_t *j = json_pack("{ssssssss}", "received_at", when, "kind", kind, "outcome",
+                              delivered ? "accepted" : "refused", "request", body);
+        char *line = j ? json_dumps(j, JSON_COMPACT) : NULL;
+        if (line) {
+            fprintf(f->journal, "%s\n", line);
+            fflush(f->journal);
+        }
+        free(line);
+        json_decref(j);
+    }
+}
+
+void notify_fake_journal(notify_fake_t *self, FILE *f)
+{
+    pthread_mutex_lock(&self->lock);
+    self->journal = f;
+    pthread_mutex_unlock(&self->lock);
 }
 
 void notify_fake_misbehave(notify_fake_t *self, const char *kind, fake_mode_t mode, int n)

@@ -8,6 +8,7 @@
 #define NOTIFY_FAKE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 typedef enum {
@@ -32,6 +33,9 @@ void notify_fake_destroy(notify_fake_t **self_p);
 void notify_fake_misbehave(notify_fake_t *self, const char *kind, fake_mode_t mode, int n);
 /* Every request from now on waits ms before it is handled (0: none). */
 void notify_fake_latency(notify_fake_t *self, int ms);
+/* Also appends every request, as it arrives, to f as one JSON line {received_at, kind,
+ * outcome, request} (NULL: stop). The caller keeps f open while the fake runs. */
+void notify_fake_journal(notify_fake_t *self, FILE *f);
 /* Forgets every request. */
 void notify_fake_clear(notify_fake_t *self);
 
