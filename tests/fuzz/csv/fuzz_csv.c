@@ -45,8 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!size)
         fgetc(f);
     s_chunks_t chunks = {NULL, NULL, 0, 0};
-    int ok = fuzz_csv_read(kind, f, small_cap ? size / 2 + 1 : 64u * 1024 * 1024, s_on_chunk,
-                           &chunks);
+    int ok =
+        fuzz_csv_read(kind, f, small_cap ? size / 2 + 1 : 64u * 1024 * 1024, s_on_chunk, &chunks);
     fclose(f);
     if (ok)
         fuzz_csv_commit(kind, chunks.data, chunks.len, chunks.n);

@@ -67,8 +67,8 @@ static void s_fuzz_people(s_import_t *im)
     s_key_t *keys = s_keys(im, s_person_key, "employee_no");
     for (size_t i = 0; i < im->n_rows; i++) { /* a spouse in the file must name this row back */
         const Fc__V1__Person *p = im->rows[i]->person;
-        const s_key_t *sk = *p->spouse_employee_no ? s_find(keys, im->n_rows, p->spouse_employee_no)
-                                                   : NULL;
+        const s_key_t *sk =
+            *p->spouse_employee_no ? s_find(keys, im->n_rows, p->spouse_employee_no) : NULL;
         if (!im->bad[i] && sk &&
             strcmp(im->rows[sk->i]->person->spouse_employee_no, p->employee_no) != 0) {
             s_problem(im, im->rows[i]->line, "spouse_employee_no", "配偶关系须互相一致");

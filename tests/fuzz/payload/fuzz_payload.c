@@ -43,8 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len = 0, len2 = 0;
     packed = fc_pb_pack(m, &len);
     fc_err_clear(&err);
-    ProtobufCMessage *back = fc_pb_unpack(desc, packed, len, 2 * FC_PB_MAX_MESSAGE, &alloc,
-                                          "payload", &err);
+    ProtobufCMessage *back =
+        fc_pb_unpack(desc, packed, len, 2 * FC_PB_MAX_MESSAGE, &alloc, "payload", &err);
     if (!back)
         __builtin_trap(); /* what we packed must decode */
     repacked = fc_pb_pack(back, &len2);
