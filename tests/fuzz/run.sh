@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (build-fuzz/) and runs each for a fixed number of
-# runs from its seed corpus (tests/fuzz/<target>/corpus). Crashes, leaks, undefined behaviour
-# or an input running longer than 25 s fail the run; the failing input, the log and the units
-# found are kept in the directory the message names.
+# runs from its seed corpus (tests/fuzz/<target>/corpus; <target>/fuzz.dict, if any, is its
+# dictionary). Crashes, leaks, undefined behaviour or an input running longer than 25 s fail
+# the run; the failing input, the log and the units found are kept in the directory named.
 # Usage: tests/fuzz/run.sh [RUNS]   (default 20000 per target)
 set -euo pipefail
 repo=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
@@ -23,8 +23,10 @@ for dir in "$repo"/tests/fuzz/*/; do
   [[ -x $bin ]] || continue
   work=$(mktemp -d "${TMPDIR:-/tmp}/fuzz_$name.XXXXXX")
   mkdir -p "$work/new"
+  dict=()
+  [[ -f $dir/fuzz.dict ]] && dict=(-dict="$dir/fuzz.dict")
   start=$SECONDS
-  if "$bin" -runs="$runs" -max_len=65536 -rss_limit_mb=2048 -timeout=25 \
+  if "$bin" -runs="$runs" -max_len=65536 -rss_limit_mb=2048 -timeout=25 "${dict[@]}" \
     -print_final_stats=0 -artifact_prefix="$work/" "$work/new" "$dir/corpus" \
     >"$work/log" 2>&1; then
     echo "fuzz: $name: $runs runs, no crash ($((SECONDS - start)) s)"
