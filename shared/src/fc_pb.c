@@ -114,6 +114,12 @@ static int s_check_utf8_path(const ProtobufCMessage *msg, char *path, size_t cap
                              fc_err_t *err)
 {
     const ProtobufCMessageDescriptor *d = msg->descriptor;
+    /* protobuf-c reads field number 0 (or one past 2^29-1) from an overlong tag, keeps it as an
+     * unknown field and then packs a tag it cannot read back (found by tests/fuzz/payload) */
+    for (unsigned u = 0; u < msg->n_unknown_fields; u++)
+        if (msg->unknown_fields[u].tag == 0 || msg->unknown_fields[u].tag > 0x1FFFFFFFu)
+            return fc_err_set(err, FC_EINVAL, path, "invalid field number %u",
+                              (unsigned)msg->unknown_fields[u].tag);
     for (unsigned i = 0; i < d->n_fields; i++) {
         const ProtobufCFieldDescriptor *f = &d->fields[i];
         if (f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_MESSAGE)

@@ -70,6 +70,16 @@ static void test_unpack_checks(void **state)
     assert_null(m);
     assert_int_equal(err.code, FC_EINVAL);
     assert_string_equal(err.field, "payload");
+    /* field number 0 in an overlong tag (80 00): protobuf-c decodes it but packs "00", which
+     * it cannot decode again; so a request stored packed (an import chunk) could not be read
+     * back. Found by tests/fuzz/payload. */
+    uint8_t tag0[] = {0x80, 0x00, 0x02};
+    fc_err_clear(&err);
+    m = fc_pb_unpack(&fc__v1__health_checkin_request__descriptor, tag0, sizeof tag0,
+                     FC_PB_MAX_MESSAGE, NULL, "payload", &err);
+    assert_null(m);
+    assert_int_equal(err.code, FC_EINVAL);
+    assert_string_equal(err.field, "payload");
 }
 
 static void test_arena_unpack(void **state)

@@ -1098,7 +1098,7 @@ static int s_imp_bool(s_imp_t *im, long line, const char *col, const char *v,
         *out = v[0] == '1';
         return 1;
     }
-    s_imp_problem(im, line, col, "应为 0 或 1，而不是“%.40s”", v);
+    s_imp_problem(im, line, col, "应为 0 或 1，而不是“%.*s”", intake_csv_show_len(v, 40), v);
     return 0;
 }
 
@@ -1169,7 +1169,8 @@ static void s_imp_record(s_imp_t *im, char **f, size_t n, long line)
         char *end = NULL;
         long risk = strtol(v[4], &end, 10);
         if (!*v[4] || *end || risk < 0 || risk > 9) {
-            s_imp_problem(im, line, "risk_class", "应为 1 或 2，而不是“%.40s”", v[4]);
+            s_imp_problem(im, line, "risk_class", "应为 1 或 2，而不是“%.*s”",
+                          intake_csv_show_len(v[4], 40), v[4]);
             bad = 1;
         }
         p->risk_class = (int32_t)risk;

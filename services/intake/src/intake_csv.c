@@ -59,6 +59,17 @@ static int s_get(intake_csv_t *self)
     return c;
 }
 
+int intake_csv_show_len(const char *s, size_t max)
+{
+    size_t n = strnlen(s, max + 1);
+    if (n <= max)
+        return (int)n;
+    n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) /* s[n] continues a character */
+        n--;
+    return (int)n;
+}
+
 static void s_unget(intake_csv_t *self, int c)
 {
     ungetc(c, self->f);

@@ -32,5 +32,9 @@ int intake_csv_next(intake_csv_t *self, char ***fields_out, size_t *n_out, long 
                     fc_err_t *err);
 /* Bytes consumed so far. */
 size_t intake_csv_bytes(const intake_csv_t *self);
+/* How many bytes of s to quote in a message ("%.*s"): at most max, never cutting a UTF-8
+ * character in two (a cut one makes the whole message invalid UTF-8, which protobuf and
+ * PostgreSQL refuse). */
+int intake_csv_show_len(const char *s, size_t max);
 
 #endif

@@ -1,5 +1,6 @@
 /* intake_shift: "08:00-20:00*2;20:00-08:00*2" <-> repeated Shift. */
 #include "intake_shift.h"
+#include "intake_csv.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -65,7 +66,7 @@ int intake_shift_parse(const char *spec, fc_arena_t *arena, Fc__V1__Shift ***out
             return fc_err_set(
                 err, FC_EINVAL, "shifts",
                 "第 %zu 个班次“%.*s”格式错误，应为 HH:MM-HH:MM*人数（如 20:00-08:00*2）", n + 1,
-                (int)(partlen > 40 ? 40 : partlen), part);
+                intake_csv_show_len(part, partlen > 40 ? 40 : partlen), part);
         Fc__V1__Shift *s = fc_arena_alloc(arena, sizeof *s);
         fc__v1__shift__init(s);
         s->start_min = start;

@@ -8,6 +8,7 @@
 
 #include "intake_csv.h"
 #include "intake_shift.h"
+#include "fc_pb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,6 +217,32 @@ static void test_shift_parse(void **state)
     fc_arena_destroy(&a);
 }
 
+/* Found by tests/fuzz/csv: a bad shift quoted in the message was cut at 40 bytes in the middle
+ * of a Chinese character, so the message (an import problem fcctl sends to intake) was not
+ * UTF-8 and intake refused the whole chunk instead of listing the problem. */
+static void test_shift_error_is_utf8(void **state)
+{
+    (void)state;
+    fc_arena_t *a = fc_arena_new(1024);
+    fc_err_t err;
+    Fc__V1__Shift **v = NULL;
+    size_t n = 0;
+    /* the second shift: 39 ASCII bytes, then 总部 (3 bytes each): byte 40 is inside 总 */
+    const char *spec = "08:00-20:00*2;20:00-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx总部";
+    fc_err_clear(&err);
+    assert_int_equal(intake_shift_parse(spec, a, &v, &n, &err), FC_EINVAL);
+    assert_true(fc_utf8_valid(err.message, strlen(err.message)));
+    assert_non_null(strstr(err.message, "“20:00-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx”"));
+    /* the helper: whole when short, never half a character when cut */
+    assert_int_equal(intake_csv_show_len("总部", 40), 6);
+    assert_int_equal(intake_csv_show_len("总部", 6), 6);
+    assert_int_equal(intake_csv_show_len("总部", 5), 3);
+    assert_int_equal(intake_csv_show_len("总部", 4), 3);
+    assert_int_equal(intake_csv_show_len("总部", 2), 0);
+    assert_int_equal(intake_csv_show_len("ab", 1), 1);
+    fc_arena_destroy(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +254,7 @@ int main(void)
         cmocka_unit_test(test_field_count_cap),
         cmocka_unit_test(test_empty_file),
         cmocka_unit_test(test_shift_parse),
+        cmocka_unit_test(test_shift_error_is_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
