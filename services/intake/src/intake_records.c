@@ -538,12 +538,12 @@ static int handle_village_update(fc_service_t *svc, fc_call_t *call, fc_err_t *e
         rc = intake_rules_text("frontline_record_add", req->frontline_record_add, 2000, 0, err);
     if (rc == FC_OK)
         rc = intake_rules_text("return_note", req->return_note, 2000, 0, err);
+    if (rc == FC_OK && !req->returned_us && req->return_note[0])
+        rc = fc_err_set(err, FC_EINVAL, "return_note", "返岗说明须随实际返岗时间一起登记");
     if (rc == FC_OK && !req->planned_return_us && !req->frontline_record_add[0] &&
         !req->returned_us)
         rc = fc_err_set(err, FC_EINVAL, "assignment_id",
                         "须给出计划返岗时间、一线表现记录或实际返岗时间");
-    if (rc == FC_OK && !req->returned_us && req->return_note[0])
-        rc = fc_err_set(err, FC_EINVAL, "return_note", "返岗说明须随实际返岗时间一起登记");
     if (rc == FC_OK && req->returned_us)
         rc = intake_rules_when("returned_us", req->returned_us, now, RECORDS_MAX_AGE_DAYS, err);
     if (rc == FC_OK)
