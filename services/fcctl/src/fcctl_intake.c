@@ -1202,8 +1202,8 @@ static int cmd_tolerance(fcctl_t *ctl, int argc, char **argv)
     r.n_cleared = cl.n;
     Fc__V1__FaultToleranceRequest req = FC__V1__FAULT_TOLERANCE_REQUEST__INIT;
     req.record = &r;
-    rc = s_call(ctl, "intake.fault_tolerance", &req.base, &fc__v1__fault_tolerance_reply__descriptor,
-                on_tolerance);
+    rc = s_call(ctl, "intake.fault_tolerance", &req.base,
+                &fc__v1__fault_tolerance_reply__descriptor, on_tolerance);
 out:
     s_clears_fini(&cl);
     return rc;
@@ -1269,9 +1269,9 @@ static int cmd_disc_report(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__DiscriminationCase d = FC__V1__DISCRIMINATION_CASE__INIT;
     static const struct option opts[] = {
-        {"staff", no_argument, NULL, 's'},          {"family", required_argument, NULL, 'F'},
-        {"desc", required_argument, NULL, 'd'},     {"reporter", required_argument, NULL, 'r'},
-        {"at", required_argument, NULL, 'a'},       {0}};
+        {"staff", no_argument, NULL, 's'},      {"family", required_argument, NULL, 'F'},
+        {"desc", required_argument, NULL, 'd'}, {"reporter", required_argument, NULL, 'r'},
+        {"at", required_argument, NULL, 'a'},   {0}};
     int c;
     while ((c = getopt_long(argc, argv, "sF:d:r:a:", opts, NULL)) != -1) {
         if (c == 's')
@@ -1305,9 +1305,11 @@ static void on_disc_step(const ProtobufCMessage *m)
 static int cmd_disc_step(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__DiscriminationStepRequest req = FC__V1__DISCRIMINATION_STEP_REQUEST__INIT;
-    static const struct option opts[] = {
-        {"action", required_argument, NULL, 'x'}, {"by", required_argument, NULL, 'b'},
-        {"outcome", required_argument, NULL, 'o'}, {"at", required_argument, NULL, 'a'}, {0}};
+    static const struct option opts[] = {{"action", required_argument, NULL, 'x'},
+                                         {"by", required_argument, NULL, 'b'},
+                                         {"outcome", required_argument, NULL, 'o'},
+                                         {"at", required_argument, NULL, 'a'},
+                                         {0}};
     int c;
     while ((c = getopt_long(argc, argv, "x:b:o:a:", opts, NULL)) != -1) {
         if (c == 'x')
@@ -1359,12 +1361,10 @@ static void on_village_assign(const ProtobufCMessage *m)
 static int cmd_village_assign(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__VillageAssignment a = FC__V1__VILLAGE_ASSIGNMENT__INIT;
-    static const struct option opts[] = {{"village", required_argument, NULL, 'v'},
-                                         {"township", required_argument, NULL, 't'},
-                                         {"start", required_argument, NULL, 's'},
-                                         {"planned-return", required_argument, NULL, 'p'},
-                                         {"record", required_argument, NULL, 'r'},
-                                         {0}};
+    static const struct option opts[] = {
+        {"village", required_argument, NULL, 'v'}, {"township", required_argument, NULL, 't'},
+        {"start", required_argument, NULL, 's'},   {"planned-return", required_argument, NULL, 'p'},
+        {"record", required_argument, NULL, 'r'},  {0}};
     int c;
     while ((c = getopt_long(argc, argv, "v:t:s:p:r:", opts, NULL)) != -1) {
         if (c == 'v')
@@ -1384,8 +1384,8 @@ static int cmd_village_assign(fcctl_t *ctl, int argc, char **argv)
     a.employee_no = argv[optind];
     Fc__V1__VillageAssignRequest req = FC__V1__VILLAGE_ASSIGN_REQUEST__INIT;
     req.assignment = &a;
-    return s_call(ctl, "intake.village_assign", &req.base, &fc__v1__village_assign_reply__descriptor,
-                  on_village_assign);
+    return s_call(ctl, "intake.village_assign", &req.base,
+                  &fc__v1__village_assign_reply__descriptor, on_village_assign);
 }
 
 static void on_village_update(const ProtobufCMessage *m)
@@ -1419,8 +1419,8 @@ static int cmd_village_update(fcctl_t *ctl, int argc, char **argv)
     if (optind != argc - 1)
         return FCCTL_EUSAGE;
     req.assignment_id = strtoll(argv[optind], NULL, 10);
-    return s_call(ctl, "intake.village_update", &req.base, &fc__v1__village_update_reply__descriptor,
-                  on_village_update);
+    return s_call(ctl, "intake.village_update", &req.base,
+                  &fc__v1__village_update_reply__descriptor, on_village_update);
 }
 
 static int cmd_person_show(fcctl_t *ctl, int argc, char **argv)

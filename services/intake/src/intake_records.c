@@ -28,14 +28,13 @@ static int64_t s_at(int64_t at_us, int64_t now)
 static int s_cleared_rules(Fc__V1__ClearedRecord *const *c, size_t n, fc_err_t *err)
 {
     if (n > RECORDS_MAX_CLEARED)
-        return fc_err_set(err, FC_EINVAL, "cleared", "一次最多消除 %d 条记录",
-                          RECORDS_MAX_CLEARED);
+        return fc_err_set(err, FC_EINVAL, "cleared", "一次最多消除 %d 条记录", RECORDS_MAX_CLEARED);
     for (size_t i = 0; i < n; i++) {
         char f[48];
         if (strcmp(c[i]->kind, "key_event") != 0 && strcmp(c[i]->kind, "merit") != 0) {
             snprintf(f, sizeof f, "cleared[%zu].kind", i);
-            return fc_err_set(err, FC_EINVAL, f, "“%s”不是 key_event（关键事件）或 merit（问责记录）",
-                              c[i]->kind);
+            return fc_err_set(err, FC_EINVAL, f,
+                              "“%s”不是 key_event（关键事件）或 merit（问责记录）", c[i]->kind);
         }
         if (c[i]->record_id <= 0) {
             snprintf(f, sizeof f, "cleared[%zu].record_id", i);
@@ -50,8 +49,7 @@ static int s_cleared_rules(Fc__V1__ClearedRecord *const *c, size_t n, fc_err_t *
     return FC_OK;
 }
 
-int intake_records_rules_fault(const Fc__V1__FaultToleranceRecord *r, int64_t now_us,
-                               fc_err_t *err)
+int intake_records_rules_fault(const Fc__V1__FaultToleranceRecord *r, int64_t now_us, fc_err_t *err)
 {
     int rc = intake_rules_code("employee_no", r->employee_no, err);
     if (rc == FC_OK)
@@ -84,8 +82,7 @@ int intake_records_rules_clarification(const Fc__V1__ClarificationRecord *r, int
     if (rc == FC_OK)
         rc = intake_rules_when("complaint_us", r->complaint_us, now_us, RECORDS_MAX_AGE_DAYS, err);
     if (rc == FC_OK)
-        rc = intake_rules_when("clarified_us", r->clarified_us, now_us, RECORDS_MAX_AGE_DAYS,
-                               err);
+        rc = intake_rules_when("clarified_us", r->clarified_us, now_us, RECORDS_MAX_AGE_DAYS, err);
     if (rc == FC_OK && r->clarified_us < r->complaint_us)
         rc = fc_err_set(err, FC_EINVAL, "clarified_us", "澄清时间早于收到投诉举报的时间");
     if (rc == FC_OK)
@@ -141,8 +138,7 @@ int intake_records_next_state(const char *state, const char *step, const char **
                       state);
 }
 
-int intake_records_rules_village(const Fc__V1__VillageAssignment *a, int64_t now_us,
-                                 fc_err_t *err)
+int intake_records_rules_village(const Fc__V1__VillageAssignment *a, int64_t now_us, fc_err_t *err)
 {
     int rc = intake_rules_code("employee_no", a->employee_no, err);
     if (rc == FC_OK)
@@ -171,8 +167,7 @@ static int s_records_access(fc_service_t *svc, fc_call_t *call, const intake_per
     const char *role = fc_call_role(call);
     if (strcmp(role, "viewer") == 0 || strcmp(role, "branch_secretary") == 0)
         return fc_err_set(err, FC_EDENIED, "actor",
-                          "容错免责、澄清正名和歧视处理记录仅限组织部门查阅（角色“%s”无权）",
-                          role);
+                          "容错免责、澄清正名和歧视处理记录仅限组织部门查阅（角色“%s”无权）", role);
     if (intake_group_wide(call))
         return FC_OK;
     fc_pg_t *pg = fc_service_pg(svc);
@@ -316,9 +311,8 @@ static int handle_clarification(fc_service_t *svc, fc_call_t *call, fc_err_t *er
     if (rc == FC_OK)
         rc = s_clear_all(pg, r.employee_no, r.cleared, r.n_cleared, "clarification", id, err);
     if (rc == FC_OK)
-        rc = s_publish_assessment(svc, INTAKE_EV_CLARIFICATION, "clarification", id,
-                                  r.employee_no, r.org_code, r.clarified_us, r.cleared,
-                                  r.n_cleared, err);
+        rc = s_publish_assessment(svc, INTAKE_EV_CLARIFICATION, "clarification", id, r.employee_no,
+                                  r.org_code, r.clarified_us, r.cleared, r.n_cleared, err);
     if (rc != FC_OK)
         return rc;
     Fc__V1__ClarificationReply *reply = fc_arena_alloc(call->arena, sizeof *reply);
@@ -594,4 +588,5 @@ const fc_route_t intake_records_routes[] = {
     R("intake.village_assign", village_assign_request, handle_village_assign, W),
     R("intake.village_update", village_update_request, handle_village_update, W),
 };
-const size_t intake_records_nroutes = sizeof intake_records_routes / sizeof intake_records_routes[0];
+const size_t intake_records_nroutes =
+    sizeof intake_records_routes / sizeof intake_records_routes[0];

@@ -34,8 +34,7 @@ int intake_records_rules_discrimination(const Fc__V1__DiscriminationCase *c, int
  * handling + closed -> closed; anything else FC_ECONFLICT naming "step". */
 int intake_records_next_state(const char *state, const char *step, const char **next_out,
                               fc_err_t *err);
-int intake_records_rules_village(const Fc__V1__VillageAssignment *a, int64_t now_us,
-                                 fc_err_t *err);
+int intake_records_rules_village(const Fc__V1__VillageAssignment *a, int64_t now_us, fc_err_t *err);
 
 /* ---- store (inside the caller's transaction; results in arena) ---- */
 
@@ -61,9 +60,8 @@ int intake_records_store_discrimination_get(fc_pg_t *pg, int64_t case_id, fc_are
                                             Fc__V1__DiscriminationCase **out, fc_err_t *err);
 /* Appends a step and moves the case to state (closed: with outcome and at_us). */
 int intake_records_store_discrimination_step(fc_pg_t *pg, int64_t case_id, int seq,
-                                             const char *state, const char *action,
-                                             const char *by, int64_t at_us, const char *outcome,
-                                             fc_err_t *err);
+                                             const char *state, const char *action, const char *by,
+                                             int64_t at_us, const char *outcome, fc_err_t *err);
 /* A person's records, newest first, at most limit of each. */
 int intake_records_store_list(fc_pg_t *pg, const char *employee_no, int limit, fc_arena_t *arena,
                               Fc__V1__RecordsListReply *out, fc_err_t *err);

@@ -74,8 +74,7 @@ int intake_records_store_check_clear(fc_pg_t *pg, const char *employee_no,
     int rc = FC_OK;
     const char *what = merit ? "问责记录" : "关键事件";
     if (PQntuples(r) == 0)
-        rc = fc_err_set(err, FC_ENOTFOUND, field, "%s %lld 不存在", what,
-                        (long long)c->record_id);
+        rc = fc_err_set(err, FC_ENOTFOUND, field, "%s %lld 不存在", what, (long long)c->record_id);
     else if (strcmp(fc_pg_str(r, 0, 0), employee_no) != 0)
         rc = fc_err_set(err, FC_ECONFLICT, field, "%s %lld 不是“%s”的记录", what,
                         (long long)c->record_id, employee_no);
@@ -126,14 +125,14 @@ int intake_records_store_clarification_add(fc_pg_t *pg, const Fc__V1__Clarificat
     s_i64(cat, sizeof cat, r->complaint_us);
     s_i64(clar, sizeof clar, r->clarified_us);
     s_i64(rec, sizeof rec, r->recorded_us);
-    const char *p[] = {r->employee_no, r->org_code,       r->complaint,   cat, r->findings,
-                       r->decided_by,  clar,              r->accuser_action, r->recorded_by,
-                       rec};
+    const char *p[] = {
+        r->employee_no, r->org_code,       r->complaint,   cat, r->findings, r->decided_by,
+        clar,           r->accuser_action, r->recorded_by, rec};
     return s_insert_id(pg,
                        "INSERT INTO clarification (employee_no, org_code, complaint, complaint_at,"
                        " findings, decided_by, clarified_at, accuser_action, recorded_by,"
-                       " recorded_at) VALUES ($1, $2, $3, " TS(4) ", $5, $6, " TS(7) ", $8, $9, "
-                       TS(10) ") RETURNING id",
+                       " recorded_at) VALUES ($1, $2, $3, " TS(4) ", $5, $6, " TS(
+                           7) ", $8, $9, " TS(10) ") RETURNING id",
                        10, p, id_out, err);
 }
 
@@ -156,9 +155,8 @@ int intake_records_store_discrimination_add(fc_pg_t *pg, const Fc__V1__Discrimin
 }
 
 int intake_records_store_discrimination_step(fc_pg_t *pg, int64_t case_id, int seq,
-                                             const char *state, const char *action,
-                                             const char *by, int64_t at_us, const char *outcome,
-                                             fc_err_t *err)
+                                             const char *state, const char *action, const char *by,
+                                             int64_t at_us, const char *outcome, fc_err_t *err)
 {
     char id[24], sq[16], at[24];
     s_i64(id, sizeof id, case_id);
@@ -179,7 +177,7 @@ int intake_records_store_discrimination_step(fc_pg_t *pg, int64_t case_id, int s
 }
 
 #define CASE_SELECT                                                                                \
-    "SELECT id, employee_no, org_code, victim, family_member, description, reported_by, " US(     \
+    "SELECT id, employee_no, org_code, victim, family_member, description, reported_by, " US(      \
         "reported_at") ", state, outcome, " US("closed_at") " FROM discrimination_case"
 
 static Fc__V1__DiscriminationCase *s_case_row(const PGresult *r, int i, fc_arena_t *arena)
@@ -206,10 +204,11 @@ static int s_case_steps(fc_pg_t *pg, Fc__V1__DiscriminationCase *c, fc_arena_t *
     char id[24];
     s_i64(id, sizeof id, c->case_id);
     const char *p[] = {id};
-    PGresult *r = fc_pg_exec(pg,
-                             "SELECT step, action, by_whom, " US("at") " FROM discrimination_step"
-                             " WHERE case_id = $1 ORDER BY seq",
-                             1, p, err);
+    PGresult *r =
+        fc_pg_exec(pg,
+                   "SELECT step, action, by_whom, " US("at") " FROM discrimination_step"
+                                                             " WHERE case_id = $1 ORDER BY seq",
+                   1, p, err);
     if (!r)
         return s_fail(err);
     int n = PQntuples(r);
@@ -282,12 +281,13 @@ int intake_records_store_list(fc_pg_t *pg, const char *employee_no, int limit, f
     s_i64(lim, sizeof lim, limit);
     const char *p[] = {employee_no, lim};
     int rc = FC_ERR;
-    PGresult *r = fc_pg_exec(pg,
-                             "SELECT id, org_code, mistake, reasons, decided_by, " US(
-                                 "decided_at") ", recorded_by, " US("recorded_at") " FROM"
-                                               " fault_tolerance WHERE employee_no = $1"
-                                               " ORDER BY decided_at DESC, id DESC LIMIT $2",
-                             2, p, err);
+    PGresult *r = fc_pg_exec(
+        pg,
+        "SELECT id, org_code, mistake, reasons, decided_by, " US("decided_at") ", recorded_by, " US(
+            "recorded_at") " FROM"
+                           " fault_tolerance WHERE employee_no = $1"
+                           " ORDER BY decided_at DESC, id DESC LIMIT $2",
+        2, p, err);
     if (!r)
         goto out;
     out->n_fault_tolerance = (size_t)PQntuples(r);
@@ -314,12 +314,18 @@ int intake_records_store_list(fc_pg_t *pg, const char *employee_no, int limit, f
             goto out;
     }
 
-    r = fc_pg_exec(pg,
-                   "SELECT id, org_code, complaint, " US("complaint_at") ", findings, decided_by, " US(
-                       "clarified_at") ", accuser_action, recorded_by, " US("recorded_at") " FROM"
-                                       " clarification WHERE employee_no = $1"
-                                       " ORDER BY clarified_at DESC, id DESC LIMIT $2",
-                   2, p, err);
+    r = fc_pg_exec(
+        pg,
+        "SELECT id, org_code, complaint, " US("complaint_at") ", findings, decided_by, " US(
+            "clarified_at") ", accuser_action, recorded_by, " US("recorded_at") " FROM"
+                                                                                " clarification "
+                                                                                "WHERE employee_no "
+                                                                                "= $1"
+                                                                                " ORDER BY "
+                                                                                "clarified_at "
+                                                                                "DESC, id DESC "
+                                                                                "LIMIT $2",
+        2, p, err);
     if (!r)
         goto out;
     out->n_clarifications = (size_t)PQntuples(r);
@@ -343,8 +349,8 @@ int intake_records_store_list(fc_pg_t *pg, const char *employee_no, int limit, f
     PQclear(r);
     for (size_t i = 0; i < out->n_clarifications; i++) {
         Fc__V1__ClarificationRecord *c = out->clarifications[i];
-        if (s_cleared(pg, "clarification", c->record_id, arena, &c->cleared, &c->n_cleared,
-                      err) != FC_OK)
+        if (s_cleared(pg, "clarification", c->record_id, arena, &c->cleared, &c->n_cleared, err) !=
+            FC_OK)
             goto out;
     }
 
@@ -397,14 +403,15 @@ int intake_records_store_village_add(fc_pg_t *pg, const Fc__V1__VillageAssignmen
     char st[24], pr[24];
     s_i64(st, sizeof st, a->start_us);
     s_i64(pr, sizeof pr, a->planned_return_us);
-    const char *p[] = {a->employee_no, a->org_code, a->village, a->township,
-                       st,             a->planned_return_us ? pr : NULL,
+    const char *p[] = {a->employee_no,     a->org_code, a->village,
+                       a->township,        st,          a->planned_return_us ? pr : NULL,
                        a->frontline_record};
-    int rc = s_insert_id(pg,
-                         "INSERT INTO village_assignment (employee_no, org_code, village, township,"
-                         " start_at, planned_return_at, frontline_record) VALUES ($1, $2, $3, $4, "
-                         TS(5) ", " TS(6) ", $7) RETURNING id",
-                         7, p, id_out, err);
+    int rc =
+        s_insert_id(pg,
+                    "INSERT INTO village_assignment (employee_no, org_code, village, township,"
+                    " start_at, planned_return_at, frontline_record) VALUES ($1, $2, $3, $4, " TS(
+                        5) ", " TS(6) ", $7) RETURNING id",
+                    7, p, id_out, err);
     if (rc == FC_EDUP)
         rc = fc_err_set(err, FC_ECONFLICT, "employee_no", "“%s”正在驻村，须先登记返岗",
                         a->employee_no);
@@ -429,8 +436,7 @@ int intake_records_store_village_get(fc_pg_t *pg, int64_t id, fc_arena_t *arena,
     return rc;
 }
 
-int intake_records_store_village_set(fc_pg_t *pg, const Fc__V1__VillageAssignment *a,
-                                     fc_err_t *err)
+int intake_records_store_village_set(fc_pg_t *pg, const Fc__V1__VillageAssignment *a, fc_err_t *err)
 {
     char id[24], pr[24], ret[24];
     s_i64(id, sizeof id, a->assignment_id);
@@ -439,9 +445,10 @@ int intake_records_store_village_set(fc_pg_t *pg, const Fc__V1__VillageAssignmen
     const char *p[] = {id, a->planned_return_us ? pr : NULL, a->frontline_record,
                        a->returned_us ? ret : NULL, a->return_note};
     return fc_pg_cmd(pg,
-                     "UPDATE village_assignment SET planned_return_at = " TS(2) ","
-                     " frontline_record = $3, returned_at = " TS(4) ", return_note = $5"
-                     " WHERE id = $1",
+                     "UPDATE village_assignment SET planned_return_at = " TS(
+                         2) ","
+                            " frontline_record = $3, returned_at = " TS(4) ", return_note = $5"
+                                                                           " WHERE id = $1",
                      5, p, NULL, err);
 }
 

@@ -61,7 +61,8 @@ static void s_ok(const char *fmt, ...)
 }
 
 /* Refused with exit 1, naming field in the error. */
-static void s_refused(const char *field, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void s_refused(const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void s_refused(const char *field, const char *fmt, ...)
 {
     va_list ap;
@@ -186,8 +187,9 @@ static json_t *s_table(json_t *rep, const char *sec, const char *tab)
             continue;
         if (strcmp(json_string_value(json_object_get(s, "status")), "complete") != 0)
             fail_msg("section %s is %s", sec, json_string_value(json_object_get(s, "status")));
-        json_array_foreach(json_object_get(s, "tables"), k, t)
-        if (strcmp(json_string_value(json_object_get(t, "key")), tab) == 0) return t;
+        json_array_foreach(json_object_get(s, "tables"), k,
+                           t) if (strcmp(json_string_value(json_object_get(t, "key")), tab) ==
+                                  0) return t;
     }
     fail_msg("no table %s/%s", sec, tab);
     return NULL;
@@ -197,9 +199,9 @@ static long long s_total(json_t *rep, const char *sec, const char *tab, const ch
 {
     size_t n;
     json_t *row;
-    json_array_foreach(json_object_get(s_table(rep, sec, tab), "rows"), n, row)
-    if (json_is_true(json_object_get(row, "_total"))) return json_integer_value(
-        json_object_get(row, col));
+    json_array_foreach(json_object_get(s_table(rep, sec, tab), "rows"), n, row) if (
+        json_is_true(
+            json_object_get(row, "_total"))) return json_integer_value(json_object_get(row, col));
     fail_msg("no total row in %s/%s", sec, tab);
     return -1;
 }
@@ -242,7 +244,8 @@ static void test_clarified_complaint_leaves_assessment(void **state)
 
     /* the subsidiary clarifies the complaint; the group judges the mistake excusable */
     s_ok("--scope S1 --role org_admin clarify L1 --complaint 举报其防控不力 --received %s"
-         " --findings 经调查举报不实 --by 一公司纪委 --accuser 对诬告者立案调查 --clear key_event:%lld",
+         " --findings 经调查举报不实 --by 一公司纪委 --accuser 对诬告者立案调查 --clear "
+         "key_event:%lld",
          s_when(t1, sizeof t1, -3), bad);
     s_ok("--scope G --role group_admin tolerance L1 --mistake 卡口封闭过早 --reasons"
          " 形势严峻、果断处置 --by 集团党委 --clear merit:%lld",
@@ -280,12 +283,12 @@ static void test_discrimination_case(void **state)
 {
     (void)state;
     char t[40];
-    long long c = s_id("case_id",
-                       "--scope S1 --role org_admin discrimination report F1 --family 母亲"
-                       " --desc 小区拒绝其母亲进入 --reporter 一支部书记");
+    long long c =
+        s_id("case_id", "--scope S1 --role org_admin discrimination report F1 --family 母亲"
+                        " --desc 小区拒绝其母亲进入 --reporter 一支部书记");
     /* closing before any handling is a step out of order; nothing changes */
-    s_refused("step", "discrimination step %lld closed --action 结案 --by 一公司 --outcome education",
-              c);
+    s_refused("step",
+              "discrimination step %lld closed --action 结案 --by 一公司 --outcome education", c);
     assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.discrimination_step"), 1);
     s_refused("at_us", "discrimination step %lld handling --action x --by y --at %s", c,
               s_when(t, sizeof t, 2));
@@ -293,7 +296,8 @@ static void test_discrimination_case(void **state)
               s_when(t, sizeof t, -10));
     s_refused("outcome", "discrimination step %lld handling --action x --by y --outcome education",
               c);
-    s_ok("discrimination step %lld handling --action 与社区沟通并批评教育 --by 一公司党委组织部", c);
+    s_ok("discrimination step %lld handling --action 与社区沟通并批评教育 --by 一公司党委组织部",
+         c);
     s_refused("outcome", "discrimination step %lld closed --action 结案 --by 一公司 --outcome none",
               c);
     s_ok("discrimination step %lld closed --action 已道歉 --by 一公司 --outcome education", c);
@@ -317,7 +321,8 @@ static void test_discrimination_case(void **state)
 static void test_access_and_audit(void **state)
 {
     (void)state;
-    s_ok("--scope S1 --role org_admin discrimination report L1 --staff --desc 被孤立 --reporter 本人");
+    s_ok("--scope S1 --role org_admin discrimination report L1 --staff --desc 被孤立 --reporter "
+         "本人");
     char *out = NULL;
     /* the group and the person's own subsidiary */
     assert_int_equal(s_ctl(&out, "--scope G --role group_admin records L1"), 0);
@@ -350,8 +355,8 @@ static void test_access_and_audit(void **state)
     struct {
         const char *token;
         long status;
-    } cases[] = {{s_tok_group, 200}, {s_tok_s1, 200}, {s_tok_s2, 403}, {s_tok_c1, 403},
-                 {s_tok_sec, 403}};
+    } cases[] = {
+        {s_tok_group, 200}, {s_tok_s1, 200}, {s_tok_s2, 403}, {s_tok_c1, 403}, {s_tok_sec, 403}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         gw_resp_t r;
         gw_http(&r, 0, "GET", path, cases[i].token, NULL, NULL);
@@ -397,6 +402,7 @@ static void test_bad_input(void **state)
 {
     (void)state;
     char t[40], u[40];
+    long long other = s_id("event_id", "keyevent L1 --bad --desc 另一事件");
     long long ft = fc_h_scalar("SELECT count(*) FROM intake.fault_tolerance");
     long long cl = fc_h_scalar("SELECT count(*) FROM intake.clarification");
     long long dc = fc_h_scalar("SELECT count(*) FROM intake.discrimination_case");
@@ -427,9 +433,14 @@ static void test_bad_input(void **state)
     s_refused("family_member", "discrimination report F1 --family '' --desc x --reporter y");
     s_refused("victim", "discrimination report F1 --desc x --reporter y");
     s_refused("cleared[0].kind", "tolerance L1 --mistake x --reasons y --by z --clear duty:1");
-    s_refused("cleared[0].record_id", "tolerance L1 --mistake x --reasons y --by z --clear merit:999");
+    s_refused("cleared[0].record_id",
+              "tolerance L1 --mistake x --reasons y --by z --clear merit:999");
     s_refused("case_id", "discrimination step 999 handling --action x --by y");
-    s_refused("planned_return_us", "village assign V1 --village 李家村 --start %s --planned-return %s",
+    /* someone else's record cannot be cleared */
+    s_refused("cleared[0].record_id",
+              "tolerance E2 --mistake x --reasons y --by z --clear key_event:%lld", other);
+    s_refused("planned_return_us",
+              "village assign V1 --village 李家村 --start %s --planned-return %s",
               s_when(t, sizeof t, -2), s_when(u, sizeof u, -3));
     s_refused("village", "village assign V1 --village ''");
     /* viewers write nothing */

@@ -148,8 +148,7 @@ static void test_transitions(void **state)
             "step");
     s_field(intake_records_next_state("closed", "handling", &next, &err), &err, FC_ECONFLICT,
             "step");
-    s_field(intake_records_next_state("closed", "closed", &next, &err), &err, FC_ECONFLICT,
-            "step");
+    s_field(intake_records_next_state("closed", "closed", &next, &err), &err, FC_ECONFLICT, "step");
     s_field(intake_records_next_state("reported", "reported", &next, &err), &err, FC_EINVAL,
             "step");
     s_field(intake_records_next_state("handling", "", &next, &err), &err, FC_EINVAL, "step");
@@ -181,7 +180,7 @@ static void test_village(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fault),       cmocka_unit_test(test_clarification),
+        cmocka_unit_test(test_fault),          cmocka_unit_test(test_clarification),
         cmocka_unit_test(test_discrimination), cmocka_unit_test(test_transitions),
         cmocka_unit_test(test_village),
     };

@@ -203,11 +203,14 @@ static const col_t s_village[] = {UNIT_COLS,
                                   {"returned_week", "本周返岗", "int", NULL},
                                   {"returned_to_date", "累计返岗", "int", NULL},
                                   {"overdue_return", "逾计划返岗期仍在村", "int", NULL}};
-static const col_t s_village_list[] = {
-    {"unit", "单位代码", "text", NULL},          {"employee_no", "工号", "text", NULL},
-    {"name", "姓名", "text", NULL},              {"village", "驻村", "text", NULL},
-    {"township", "乡镇", "text", NULL},          {"start_us", "驻村开始", "time", NULL},
-    {"planned_return_us", "计划返岗", "time", NULL}, {"returned_us", "实际返岗", "time", NULL}};
+static const col_t s_village_list[] = {{"unit", "单位代码", "text", NULL},
+                                       {"employee_no", "工号", "text", NULL},
+                                       {"name", "姓名", "text", NULL},
+                                       {"village", "驻村", "text", NULL},
+                                       {"township", "乡镇", "text", NULL},
+                                       {"start_us", "驻村开始", "time", NULL},
+                                       {"planned_return_us", "计划返岗", "time", NULL},
+                                       {"returned_us", "实际返岗", "time", NULL}};
 
 typedef struct {
     fc_service_t *svc;
@@ -512,8 +515,8 @@ static int s_sections(s_ctx_t *c, const report_source_t *srcs, Fc__V1__ReportWee
     /* 驻村第一书记 (002 §12): on assignment and returned to post */
     s = secs[n++] = s_section(c, "village", "驻村第一书记", s_src_intake, srcs);
     if (!s_missing(s)) {
-        ADD_TABLE(s, report_store_q_village(pg, wk, c->now_us, err), "by_unit", "按单位",
-                  s_village, 1, 0, -1);
+        ADD_TABLE(s, report_store_q_village(pg, wk, c->now_us, err), "by_unit", "按单位", s_village,
+                  1, 0, -1);
         ADD_TABLE(s, report_store_q_village_list(pg, wk, max, err), "list", "本周驻村名单",
                   s_village_list, 0, 1, 8);
     }

@@ -1144,10 +1144,10 @@ PGresult *report_store_q_village_list(fc_pg_t *pg, const report_week_t *wk, int 
     "  WHERE (p.cadre_level NOT IN ('', 'none') OR p.leadership_team)"                             \
     "  AND p.first_seen_us < $2),"                                                                 \
     " k AS (SELECT employee_no, count(*) FILTER (WHERE polarity = 'good') good,"                   \
-    "  count(*) FILTER (WHERE polarity = 'bad') bad FROM key_event_live"                                \
+    "  count(*) FILTER (WHERE polarity = 'bad') bad FROM key_event_live"                           \
     "  WHERE at_us >= $1 AND at_us < $2 GROUP BY employee_no),"                                    \
     " mr AS (SELECT employee_no, count(*) FILTER (WHERE NOT accountability) comm,"                 \
-    "  count(*) FILTER (WHERE accountability) acc FROM merit_live"                                      \
+    "  count(*) FILTER (WHERE accountability) acc FROM merit_live"                                 \
     "  WHERE at_us >= $1 AND at_us < $2 GROUP BY employee_no),"                                    \
     " ch AS (SELECT employee_no, count(DISTINCT iso_week) overdue FROM chase"                      \
     "  WHERE iso_week = ANY($3::text[]) GROUP BY employee_no),"                                    \
@@ -1210,8 +1210,8 @@ PGresult *report_store_q_candidates(fc_pg_t *pg, const report_week_t *wk, const 
     I64(nd, q->now_day);
     I64(vd, q->village_days);
     int fast = strcmp(which, "fast_track") == 0;
-    const char *p[] = {from, to, fd, td, md, mm, ex, ip, q->statuses ? q->statuses : "{}", lim,
-                       nd, vd};
+    const char *p[] = {from, to, fd, td, md, mm, ex, ip, q->statuses ? q->statuses : "{}",
+                       lim,  nd, vd};
     const char *pop_reserve =
         "WITH pop AS (SELECT m.unit_code, p.employee_no, p.name, p.cadre_level AS status,"
         "  false AS proposed FROM person p JOIN rpt_map m ON m.org_code = p.org_code"
