@@ -1029,8 +1029,8 @@ static void s_print_records(const Fc__V1__RecordsListReply *r)
     for (size_t i = 0; i < r->n_fault_tolerance; i++) {
         const Fc__V1__FaultToleranceRecord *f = r->fault_tolerance[i];
         s_local(f->decided_us, a, sizeof a);
-        printf("  记录 %lld  %s  %s决定  失误：%s\n    理由：%s\n", (long long)f->record_id, a,
-               f->decided_by, f->mistake, f->reasons);
+        printf("  记录 %lld  %s  %s  %s决定  失误：%s\n    理由：%s\n", (long long)f->record_id,
+               f->employee_no, a, f->decided_by, f->mistake, f->reasons);
         s_print_cleared(f->cleared, f->n_cleared);
     }
     if (r->n_clarifications)
@@ -1039,8 +1039,8 @@ static void s_print_records(const Fc__V1__RecordsListReply *r)
         const Fc__V1__ClarificationRecord *c = r->clarifications[i];
         s_local(c->complaint_us, a, sizeof a);
         s_local(c->clarified_us, b, sizeof b);
-        printf("  记录 %lld  %s 收到投诉举报：%s\n    %s %s澄清：%s\n", (long long)c->record_id, a,
-               c->complaint, b, c->decided_by, c->findings);
+        printf("  记录 %lld  %s  %s 收到投诉举报：%s\n    %s %s澄清：%s\n", (long long)c->record_id,
+               c->employee_no, a, c->complaint, b, c->decided_by, c->findings);
         if (c->accuser_action[0])
             printf("    对诬告陷害者：%s\n", c->accuser_action);
         s_print_cleared(c->cleared, c->n_cleared);
@@ -1049,8 +1049,9 @@ static void s_print_records(const Fc__V1__RecordsListReply *r)
         printf("-- 歧视一线人员及家属事件\n");
     for (size_t i = 0; i < r->n_discrimination; i++) {
         const Fc__V1__DiscriminationCase *c = r->discrimination[i];
-        printf("  事件 %lld  %s  受歧视：%s%s  %s%s%s\n", (long long)c->case_id,
-               s_state_zh(c->state), strcmp(c->victim, "family") == 0 ? "家属" : "本人",
+        printf("  事件 %lld  %s  %s  受歧视：%s%s  %s%s%s\n", (long long)c->case_id,
+               c->employee_no, s_state_zh(c->state),
+               strcmp(c->victim, "family") == 0 ? "家属" : "本人",
                c->family_member, c->description, c->outcome[0] ? "  结果：" : "",
                s_outcome_zh(c->outcome));
         for (size_t k = 0; k < c->n_steps; k++) {
@@ -1065,7 +1066,8 @@ static void on_records(const ProtobufCMessage *m)
 {
     const Fc__V1__RecordsListReply *r = (const Fc__V1__RecordsListReply *)m;
     if (!r->n_fault_tolerance && !r->n_clarifications && !r->n_discrimination)
-        printf("%s 无容错免责、澄清正名或歧视事件记录\n", r->employee_no);
+        printf("%s 无容错免责、澄清正名或歧视事件记录\n",
+               r->employee_no[0] ? r->employee_no : r->org_code);
     s_print_records(r);
 }
 
@@ -1329,24 +1331,32 @@ static int cmd_disc_step(fcctl_t *ctl, int argc, char **argv)
                   &fc__v1__discrimination_step_reply__descriptor, on_disc_step);
 }
 
-/* `records EMPNO [--limit N]` */
+/* `records EMPNO [--limit N]` or `records --org CODE [--open] [--limit N]` */
 static int cmd_records(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__RecordsListRequest req = FC__V1__RECORDS_LIST_REQUEST__INIT;
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'}, {"limit", required_argument, NULL, 'l'}, {0}};
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                         {"limit", required_argument, NULL, 'l'},
+                                         {"org", required_argument, NULL, 'o'},
+                                         {"open", no_argument, NULL, 'O'},
+                                         {0}};
     int c;
-    while ((c = getopt_long(argc, argv, "jl:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "jl:o:O", opts, NULL)) != -1) {
         if (c == 'j')
             ctl->json = 1;
         else if (c == 'l')
             req.limit = atoi(optarg);
+        else if (c == 'o')
+            req.org_code = optarg;
+        else if (c == 'O')
+            req.open_only = 1;
         else
             return FCCTL_EUSAGE;
     }
-    if (optind != argc - 1)
+    if (optind != argc - (req.org_code[0] ? 0 : 1))
         return FCCTL_EUSAGE;
-    req.employee_no = argv[optind];
+    if (!req.org_code[0])
+        req.employee_no = argv[optind];
     return s_call(ctl, "intake.records_list", &req.base, &fc__v1__records_list_reply__descriptor,
                   on_records);
 }
@@ -1958,7 +1968,7 @@ const fcctl_cmd_t fcctl_intake_cmds[] = {
      "discrimination step CASE_ID handling|closed --action TEXT --by WHO "
      "[--outcome education|punished|unfounded|other] [--at TIME]",
      "records a handling step or closes a discrimination case", cmd_disc_step},
-    {"records", "records EMPNO [--json] [--limit N]",
+    {"records", "records EMPNO | records --org SUBSIDIARY [--open]  [--json] [--limit N]",
      "a person's fault-tolerance, clarification and discrimination records (group and own "
      "subsidiary only)",
      cmd_records},

@@ -158,11 +158,12 @@ int intake_records_rules_village(const Fc__V1__VillageAssignment *a, int64_t now
 
 /* ---- access ------------------------------------------------------------------------------- */
 
-/* The 000 §9 records of a person: only the group organisation department (group-wide, or the
- * scope of a group root above the person) and the person's own subsidiary (the scope is that
- * subsidiary itself) may touch them; branch secretaries and viewers never. */
-static int s_records_access(fc_service_t *svc, fc_call_t *call, const intake_person_brief_t *who,
-                            fc_err_t *err)
+/* The 000 §9 records are the group organisation department's and the person's own
+ * subsidiary's only (their organisation departments: branch secretaries and viewers never).
+ * target_path: the person's unit (or the unit listed); target_sub: the subsidiary holding it
+ * ("" if none); field: what to name when the target lies outside the scope. */
+static int s_access(fc_service_t *svc, fc_call_t *call, const char *target_path,
+                    const char *target_sub, const char *field, fc_err_t *err)
 {
     const char *role = fc_call_role(call);
     if (strcmp(role, "viewer") == 0 || strcmp(role, "branch_secretary") == 0)
@@ -170,26 +171,33 @@ static int s_records_access(fc_service_t *svc, fc_call_t *call, const intake_per
                           "容错免责、澄清正名和歧视处理记录仅限组织部门查阅（角色“%s”无权）", role);
     if (intake_group_wide(call))
         return FC_OK;
-    fc_pg_t *pg = fc_service_pg(svc);
-    const char *scope = fc_call_scope(call), *sub = NULL;
+    const char *scope = fc_call_scope(call);
     intake_org_ref_t ref;
     fc_err_t none;
-    if (!*scope || intake_store_org_ref(pg, scope, "org_scope", call->arena, &ref, &none) != FC_OK)
+    if (!*scope || intake_store_org_ref(fc_service_pg(svc), scope, "org_scope", call->arena, &ref,
+                                        &none) != FC_OK)
         return fc_err_set(err, FC_EDENIED, "org_scope", "组织范围“%s”不存在", scope);
-    if (!intake_in_scope(ref.path, who->org_path))
-        return fc_err_set(err, FC_EDENIED, "employee_no", "“%s”所在组织“%s”不在您的管辖范围“%s”内",
-                          who->employee_no, who->org_code, scope);
+    if (!intake_in_scope(ref.path, target_path))
+        return fc_err_set(err, FC_EDENIED, field, "不在您的管辖范围“%s”内", scope);
     if (strcmp(ref.kind, "group") == 0)
         return FC_OK;
-    int rc = intake_records_store_subsidiary(pg, who->org_path, call->arena, &sub, err);
-    if (rc != FC_OK)
-        return rc;
-    if (strcmp(ref.kind, "subsidiary") == 0 && strcmp(sub, scope) == 0)
+    if (strcmp(ref.kind, "subsidiary") == 0 && strcmp(target_sub, scope) == 0)
         return FC_OK;
     return fc_err_set(err, FC_EDENIED, "org_scope",
                       "容错免责、澄清正名和歧视处理记录仅限集团党委组织部和本人所在子分公司"
                       "（%s）党委组织部查阅，组织范围“%s”无权",
-                      *sub ? sub : "无", scope);
+                      *target_sub ? target_sub : "无", scope);
+}
+
+static int s_records_access(fc_service_t *svc, fc_call_t *call, const intake_person_brief_t *who,
+                            fc_err_t *err)
+{
+    const char *sub = NULL;
+    int rc =
+        intake_records_store_subsidiary(fc_service_pg(svc), who->org_path, call->arena, &sub, err);
+    if (rc == FC_OK)
+        rc = s_access(svc, call, who->org_path, sub, "employee_no", err);
+    return rc;
 }
 
 /* The person exists and the actor may touch their records. */
@@ -428,23 +436,45 @@ static int handle_discrimination_step(fc_service_t *svc, fc_call_t *call, fc_err
     return FC_OK;
 }
 
+/* A person's records, or (org_code) those of a subsidiary or the whole group. */
 static int handle_records_list(fc_service_t *svc, fc_call_t *call, fc_err_t *err)
 {
     const Fc__V1__RecordsListRequest *req = (const Fc__V1__RecordsListRequest *)call->request;
+    fc_pg_t *pg = fc_service_pg(svc);
     intake_person_brief_t who;
+    intake_org_ref_t org;
+    const char *path = "", *code = NULL;
     int limit = req->limit > 0 && req->limit <= 1000 ? req->limit : RECORDS_LIST_LIMIT;
-    int rc = intake_rules_code("employee_no", req->employee_no, err);
-    if (rc == FC_OK)
-        rc = s_subject(svc, call, req->employee_no, &who, err);
+    int by_org = req->org_code[0] != '\0';
+    int rc = FC_OK;
+    if (by_org == (req->employee_no[0] != '\0'))
+        rc = fc_err_set(err, FC_EINVAL, "employee_no",
+                        "须给出工号（employee_no）或组织（org_code）之一");
+    else if (!by_org) {
+        if ((rc = intake_rules_code("employee_no", req->employee_no, err)) == FC_OK)
+            rc = s_subject(svc, call, req->employee_no, &who, err);
+        code = who.org_code;
+    } else {
+        if ((rc = intake_rules_code("org_code", req->org_code, err)) == FC_OK)
+            rc = intake_store_org_ref(pg, req->org_code, "org_code", call->arena, &org, err);
+        if (rc == FC_OK && strcmp(org.kind, "subsidiary") != 0 && strcmp(org.kind, "group") != 0)
+            rc = fc_err_set(err, FC_EINVAL, "org_code", "按组织查阅只能是子分公司或集团，“%s”是 %s",
+                            req->org_code, org.kind);
+        if (rc == FC_OK)
+            rc = s_access(svc, call, org.path,
+                          strcmp(org.kind, "subsidiary") == 0 ? org.org_code : "", "org_code", err);
+        path = rc == FC_OK ? org.path : "";
+        code = req->org_code;
+    }
     Fc__V1__RecordsListReply *reply = fc_arena_alloc(call->arena, sizeof *reply);
     fc__v1__records_list_reply__init(reply);
     if (rc == FC_OK)
-        rc = intake_records_store_list(fc_service_pg(svc), req->employee_no, limit, call->arena,
-                                       reply, err);
+        rc = intake_records_store_list(pg, by_org ? "" : req->employee_no, path, req->open_only,
+                                       limit, call->arena, reply, err);
     if (rc != FC_OK)
         return rc;
     reply->employee_no = req->employee_no;
-    reply->org_code = fc_arena_strdup(call->arena, who.org_code);
+    reply->org_code = fc_arena_strdup(call->arena, code);
     call->reply = &reply->base;
     return FC_OK;
 }

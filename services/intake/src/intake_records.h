@@ -62,8 +62,10 @@ int intake_records_store_discrimination_get(fc_pg_t *pg, int64_t case_id, fc_are
 int intake_records_store_discrimination_step(fc_pg_t *pg, int64_t case_id, int seq,
                                              const char *state, const char *action, const char *by,
                                              int64_t at_us, const char *outcome, fc_err_t *err);
-/* A person's records, newest first, at most limit of each. */
-int intake_records_store_list(fc_pg_t *pg, const char *employee_no, int limit, fc_arena_t *arena,
+/* Records newest first, at most limit of each: of one person (employee_no), or of everyone
+ * whose unit lies under org_path (employee_no ""); open_only: discrimination cases not closed. */
+int intake_records_store_list(fc_pg_t *pg, const char *employee_no, const char *org_path,
+                              int open_only, int limit, fc_arena_t *arena,
                               Fc__V1__RecordsListReply *out, fc_err_t *err);
 
 int intake_records_store_village_add(fc_pg_t *pg, const Fc__V1__VillageAssignment *a,

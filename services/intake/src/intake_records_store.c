@@ -274,20 +274,36 @@ static int s_cleared(fc_pg_t *pg, const char *by_kind, int64_t by_id, fc_arena_t
     return FC_OK;
 }
 
-int intake_records_store_list(fc_pg_t *pg, const char *employee_no, int limit, fc_arena_t *arena,
+/* Who: one person ($1), or ($1 = '') everyone whose current unit lies under the path $3. */
+#define WHERE_WHO                                                                                  \
+    " WHERE (employee_no = $1 OR ($1 = '' AND employee_no IN (SELECT p.employee_no"                \
+    " FROM person p JOIN org_unit o ON o.org_code = p.org_code"                                    \
+    " WHERE starts_with(o.path, $3))))"
+
+/* clang-format off */
+static const char s_sql_faults[] =
+    "SELECT id, employee_no, org_code, mistake, reasons, decided_by, " US("decided_at") ","
+    " recorded_by, " US("recorded_at") " FROM fault_tolerance" WHERE_WHO
+    " AND $4::boolean IS NOT NULL ORDER BY decided_at DESC, id DESC LIMIT $2";
+static const char s_sql_clarifications[] =
+    "SELECT id, employee_no, org_code, complaint, " US("complaint_at") ", findings, decided_by, "
+    US("clarified_at") ", accuser_action, recorded_by, " US("recorded_at")
+    " FROM clarification" WHERE_WHO
+    " AND $4::boolean IS NOT NULL ORDER BY clarified_at DESC, id DESC LIMIT $2";
+static const char s_sql_cases[] =
+    CASE_SELECT WHERE_WHO " AND NOT ($4::boolean AND state = 'closed')"
+    " ORDER BY reported_at DESC, id DESC LIMIT $2";
+/* clang-format on */
+
+int intake_records_store_list(fc_pg_t *pg, const char *employee_no, const char *org_path,
+                              int open_only, int limit, fc_arena_t *arena,
                               Fc__V1__RecordsListReply *out, fc_err_t *err)
 {
     char lim[16];
     s_i64(lim, sizeof lim, limit);
-    const char *p[] = {employee_no, lim};
+    const char *p[] = {employee_no, lim, org_path ? org_path : "", open_only ? "true" : "false"};
     int rc = FC_ERR;
-    PGresult *r = fc_pg_exec(
-        pg,
-        "SELECT id, org_code, mistake, reasons, decided_by, " US("decided_at") ", recorded_by, " US(
-            "recorded_at") " FROM"
-                           " fault_tolerance WHERE employee_no = $1"
-                           " ORDER BY decided_at DESC, id DESC LIMIT $2",
-        2, p, err);
+    PGresult *r = fc_pg_exec(pg, s_sql_faults, 4, p, err);
     if (!r)
         goto out;
     out->n_fault_tolerance = (size_t)PQntuples(r);
@@ -296,14 +312,14 @@ int intake_records_store_list(fc_pg_t *pg, const char *employee_no, int limit, f
         Fc__V1__FaultToleranceRecord *f = fc_arena_alloc(arena, sizeof *f);
         fc__v1__fault_tolerance_record__init(f);
         f->record_id = fc_pg_int(r, i, 0);
-        f->employee_no = fc_arena_strdup(arena, employee_no);
-        f->org_code = s_adup(arena, r, i, 1);
-        f->mistake = s_adup(arena, r, i, 2);
-        f->reasons = s_adup(arena, r, i, 3);
-        f->decided_by = s_adup(arena, r, i, 4);
-        f->decided_us = fc_pg_int(r, i, 5);
-        f->recorded_by = s_adup(arena, r, i, 6);
-        f->recorded_us = fc_pg_int(r, i, 7);
+        f->employee_no = s_adup(arena, r, i, 1);
+        f->org_code = s_adup(arena, r, i, 2);
+        f->mistake = s_adup(arena, r, i, 3);
+        f->reasons = s_adup(arena, r, i, 4);
+        f->decided_by = s_adup(arena, r, i, 5);
+        f->decided_us = fc_pg_int(r, i, 6);
+        f->recorded_by = s_adup(arena, r, i, 7);
+        f->recorded_us = fc_pg_int(r, i, 8);
         out->fault_tolerance[i] = f;
     }
     PQclear(r);
@@ -314,19 +330,7 @@ int intake_records_store_list(fc_pg_t *pg, const char *employee_no, int limit, f
             goto out;
     }
 
-    r = fc_pg_exec(
-        pg,
-        "SELECT id, org_code, complaint, " US("complaint_at") ", findings, decided_by, " US(
-            "clarified_at") ", accuser_action, recorded_by, " US("recorded_at") " FROM"
-                                                                                " clarification "
-                                                                                "WHERE employee_no "
-                                                                                "= $1"
-                                                                                " ORDER BY "
-                                                                                "clarified_at "
-                                                                                "DESC, id DESC "
-                                                                                "LIMIT $2",
-        2, p, err);
-    if (!r)
+    if (!(r = fc_pg_exec(pg, s_sql_clarifications, 4, p, err)))
         goto out;
     out->n_clarifications = (size_t)PQntuples(r);
     out->clarifications = fc_arena_alloc(arena, (out->n_clarifications + 1) * sizeof(void *));
@@ -334,16 +338,16 @@ int intake_records_store_list(fc_pg_t *pg, const char *employee_no, int limit, f
         Fc__V1__ClarificationRecord *c = fc_arena_alloc(arena, sizeof *c);
         fc__v1__clarification_record__init(c);
         c->record_id = fc_pg_int(r, i, 0);
-        c->employee_no = fc_arena_strdup(arena, employee_no);
-        c->org_code = s_adup(arena, r, i, 1);
-        c->complaint = s_adup(arena, r, i, 2);
-        c->complaint_us = fc_pg_int(r, i, 3);
-        c->findings = s_adup(arena, r, i, 4);
-        c->decided_by = s_adup(arena, r, i, 5);
-        c->clarified_us = fc_pg_int(r, i, 6);
-        c->accuser_action = s_adup(arena, r, i, 7);
-        c->recorded_by = s_adup(arena, r, i, 8);
-        c->recorded_us = fc_pg_int(r, i, 9);
+        c->employee_no = s_adup(arena, r, i, 1);
+        c->org_code = s_adup(arena, r, i, 2);
+        c->complaint = s_adup(arena, r, i, 3);
+        c->complaint_us = fc_pg_int(r, i, 4);
+        c->findings = s_adup(arena, r, i, 5);
+        c->decided_by = s_adup(arena, r, i, 6);
+        c->clarified_us = fc_pg_int(r, i, 7);
+        c->accuser_action = s_adup(arena, r, i, 8);
+        c->recorded_by = s_adup(arena, r, i, 9);
+        c->recorded_us = fc_pg_int(r, i, 10);
         out->clarifications[i] = c;
     }
     PQclear(r);
@@ -354,11 +358,7 @@ int intake_records_store_list(fc_pg_t *pg, const char *employee_no, int limit, f
             goto out;
     }
 
-    r = fc_pg_exec(pg,
-                   CASE_SELECT " WHERE employee_no = $1 ORDER BY reported_at DESC, id DESC"
-                               " LIMIT $2",
-                   2, p, err);
-    if (!r)
+    if (!(r = fc_pg_exec(pg, s_sql_cases, 4, p, err)))
         goto out;
     out->n_discrimination = (size_t)PQntuples(r);
     out->discrimination = fc_arena_alloc(arena, (out->n_discrimination + 1) * sizeof(void *));

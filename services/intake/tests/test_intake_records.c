@@ -340,6 +340,24 @@ static void test_access_and_audit(void **state)
                            " --desc x --reporter y");
     s_refused("employee_no", "--scope S1 --role org_admin tolerance E2 --mistake x --reasons y"
                              " --by z");
+    /* the department's work list: a subsidiary's records, open cases only with --open */
+    assert_int_equal(s_ctl(&out, "--scope S1 --role org_admin records --org S1 --open"), 0);
+    assert_non_null(strstr(out, "被孤立"));
+    assert_null(strstr(out, "小区拒绝其母亲进入")); /* closed */
+    free(out);
+    assert_int_equal(s_ctl(&out, "--scope S1 --role org_admin records --org S1"), 0);
+    assert_non_null(strstr(out, "小区拒绝其母亲进入"));
+    assert_non_null(strstr(out, "经调查举报不实"));
+    free(out);
+    assert_int_equal(s_ctl(&out, "--scope G --role group_admin records --org G --open"), 0);
+    assert_non_null(strstr(out, "被孤立"));
+    free(out);
+    s_refused("org_code", "--scope S2 --role org_admin records --org S1");
+    s_refused("org_code", "--scope C1 --role org_admin records --org S1");
+    s_refused("org_code", "--scope S1 --role org_admin records --org G");
+    s_refused("org_code", "records --org C1");
+    s_refused("org_code", "records --org NOPE");
+    s_refused("actor", "--scope S1 --role branch_secretary records --org S1");
     /* person show: the records only to those allowed, and the file to everyone in scope */
     assert_int_equal(s_ctl(&out, "--scope S1 --role org_admin person show L1"), 0);
     assert_non_null(strstr(out, "歧视一线人员及家属事件"));
