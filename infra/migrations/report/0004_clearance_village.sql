@@ -1,7 +1,29 @@
--- Report's projections for issue 11: the assessment records a fault-tolerance decision or a
--- clarification took out of a cadre's assessment (intake.fault_tolerance_recorded /
--- intake.clarification_recorded), and village first-secretary assignments
--- (intake.village_assignment_changed). Times are UTC microseconds; days Asia/Shanghai days.
+-- Report's projections for issue 11: fault-tolerance and clarification records and the
+-- assessment records they took out of a cadre's assessment (intake.fault_tolerance_recorded /
+-- intake.clarification_recorded), discrimination cases (intake.discrimination_case_changed),
+-- and village first-secretary assignments (intake.village_assignment_changed). No texts: the
+-- events carry none. Times are UTC microseconds; days Asia/Shanghai days.
+
+CREATE TABLE assessment_record (
+    kind        text NOT NULL CHECK (kind IN ('fault_tolerance', 'clarification')),
+    record_id   bigint NOT NULL,
+    employee_no text NOT NULL,
+    org_code    text NOT NULL,
+    at_us       bigint NOT NULL,
+    cleared     integer NOT NULL,
+    PRIMARY KEY (kind, record_id)
+);
+
+CREATE TABLE discrimination (
+    case_id     bigint PRIMARY KEY,
+    employee_no text NOT NULL,
+    org_code    text NOT NULL,
+    victim      text NOT NULL DEFAULT '',
+    reported_us bigint NOT NULL,
+    state       text NOT NULL,
+    outcome     text NOT NULL DEFAULT '',
+    closed_us   bigint
+);
 
 CREATE TABLE clearance (
     kind      text NOT NULL CHECK (kind IN ('key_event', 'merit')),

@@ -512,7 +512,20 @@ static void test_village_secretary(void **state)
     assert_int_equal(fc_h_wait_scalar("SELECT count(*) FROM report.merit WHERE employee_no = 'V1'",
                                       1, fc_h_ms(20000)),
                      1);
+    assert_int_equal(fc_h_wait_scalar("SELECT count(*) FROM report.discrimination"
+                                      " WHERE state = 'closed'",
+                                      1, fc_h_ms(20000)),
+                     1);
+    assert_int_equal(
+        fc_h_wait_scalar("SELECT count(*) FROM report.discrimination", 3, fc_h_ms(20000)), 3);
     json_t *rep = s_report_now();
+    /* 000 §9 in figures (no names): the decisions, what they cleared, the cases */
+    assert_int_equal(s_total(rep, "support", "by_unit", "fault_tolerance"), 1);
+    assert_int_equal(s_total(rep, "support", "by_unit", "clarifications"), 1);
+    assert_int_equal(s_total(rep, "support", "by_unit", "cleared"), 2);
+    assert_int_equal(s_total(rep, "support", "by_unit", "discrimination_reported"), 3);
+    assert_int_equal(s_total(rep, "support", "by_unit", "discrimination_closed"), 1);
+    assert_int_equal(s_total(rep, "support", "by_unit", "discrimination_open"), 2);
     assert_int_equal(s_total(rep, "village", "by_unit", "on_assignment"), 1);
     assert_int_equal(s_total(rep, "village", "by_unit", "returned_week"), 1);
     assert_int_equal(s_total(rep, "village", "by_unit", "returned_to_date"), 1);

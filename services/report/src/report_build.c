@@ -198,6 +198,13 @@ static const col_t s_cands[] = {{"unit", "单位代码", "text", NULL},
                                 {"proposed", "组织提名", "flag", NULL},
                                 {"reason", "依据", "text", NULL}};
 
+static const col_t s_support[] = {UNIT_COLS,
+                                  {"fault_tolerance", "容错免责", "int", NULL},
+                                  {"clarifications", "澄清正名", "int", NULL},
+                                  {"cleared", "消除的负面记录", "int", NULL},
+                                  {"discrimination_reported", "歧视事件登记", "int", NULL},
+                                  {"discrimination_closed", "歧视事件结案", "int", NULL},
+                                  {"discrimination_open", "周末未结歧视事件", "int", NULL}};
 static const col_t s_village[] = {UNIT_COLS,
                                   {"on_assignment", "在村第一书记", "int", NULL},
                                   {"returned_week", "本周返岗", "int", NULL},
@@ -394,7 +401,7 @@ static int s_sections(s_ctx_t *c, const report_source_t *srcs, Fc__V1__ReportWee
     const report_week_t *wk = c->wk;
     fc_pg_t *pg = c->pg;
     int max = pol->max_rows;
-    Fc__V1__ReportSection **secs = fc_arena_alloc(c->arena, 13 * sizeof *secs);
+    Fc__V1__ReportSection **secs = fc_arena_alloc(c->arena, 14 * sizeof *secs);
     size_t n = 0;
     Fc__V1__ReportSection *s;
 
@@ -511,6 +518,12 @@ static int s_sections(s_ctx_t *c, const report_source_t *srcs, Fc__V1__ReportWee
         ADD_TABLE(s, report_store_q_candidates(pg, wk, "fast_track", &fq, max, err), "fast_track",
                   "火线发展人选", s_cands, 0, 1, 8);
     }
+
+    /* 撑腰鼓劲 (000 §9): counts only; the records are the group's and the subsidiaries' */
+    s = secs[n++] = s_section(c, "support", "容错纠错、澄清正名与反歧视", s_src_intake, srcs);
+    if (!s_missing(s))
+        ADD_TABLE(s, report_store_q_support(pg, wk, err), "by_unit", "按单位", s_support, 1, 0,
+                  -1);
 
     /* 驻村第一书记 (002 §12): on assignment and returned to post */
     s = secs[n++] = s_section(c, "village", "驻村第一书记", s_src_intake, srcs);

@@ -174,8 +174,12 @@ int report_on_intake_event(void *app, fc_pg_t *pg, const fc_event_t *ev, fc_err_
                strcmp(t, "intake.clarification_recorded") == 0) {
         /* 000 §9: the records it clears no longer count in the assessment figures */
         UNPACK(Fc__V1__AssessmentRecordEvent, fc__v1__assessment_record_event__descriptor, m);
-        rc = m->record_id > 0 ? FC_OK
+        rc = m->record_id > 0 ? s_need(m->employee_no, "employee_no", err)
                               : fc_err_set(err, FC_EINVAL, "record_id", "event lacks record_id");
+        if (rc == FC_OK && strcmp(m->kind, "fault_tolerance") != 0 &&
+            strcmp(m->kind, "clarification") != 0)
+            rc = fc_err_set(err, FC_EINVAL, "kind", "kind \"%s\" is not fault_tolerance|clarification",
+                            m->kind);
         for (size_t i = 0; rc == FC_OK && i < m->n_cleared; i++)
             if ((strcmp(m->cleared[i]->kind, "key_event") != 0 &&
                  strcmp(m->cleared[i]->kind, "merit") != 0) ||
@@ -185,6 +189,20 @@ int report_on_intake_event(void *app, fc_pg_t *pg, const fc_event_t *ev, fc_err_
             if (!m->at_us)
                 m->at_us = ev->at_us;
             rc = report_store_clearance(pg, m, err);
+        }
+    } else if (strcmp(t, "intake.discrimination_case_changed") == 0) {
+        UNPACK(Fc__V1__DiscriminationCaseChanged, fc__v1__discrimination_case_changed__descriptor,
+               m);
+        rc = m->case_id > 0 ? s_need(m->employee_no, "employee_no", err)
+                            : fc_err_set(err, FC_EINVAL, "case_id", "event lacks case_id");
+        if (rc == FC_OK && strcmp(m->state, "reported") != 0 &&
+            strcmp(m->state, "handling") != 0 && strcmp(m->state, "closed") != 0)
+            rc = fc_err_set(err, FC_EINVAL, "state", "state \"%s\" is not reported|handling|closed",
+                            m->state);
+        if (rc == FC_OK) {
+            if (!m->at_us)
+                m->at_us = ev->at_us;
+            rc = report_store_discrimination(pg, m, err);
         }
     } else if (strcmp(t, "intake.village_assignment_changed") == 0) {
         UNPACK(Fc__V1__VillageAssignmentChanged, fc__v1__village_assignment_changed__descriptor, m);

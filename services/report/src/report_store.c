@@ -252,6 +252,16 @@ int report_store_clearance(fc_pg_t *pg, const Fc__V1__AssessmentRecordEvent *e, 
     char by[24], at[24];
     I64(by, e->record_id);
     I64(at, e->at_us);
+    char nc[16];
+    I64(nc, (long long)e->n_cleared);
+    const char *q[] = {e->kind, by, e->employee_no, e->org_code ? e->org_code : "", at, nc};
+    int rc0 = fc_pg_cmd(pg,
+                        "INSERT INTO assessment_record (kind, record_id, employee_no, org_code,"
+                        " at_us, cleared) VALUES ($1, $2, $3, $4, $5, $6)"
+                        " ON CONFLICT (kind, record_id) DO NOTHING",
+                        6, q, NULL, err);
+    if (rc0 != FC_OK)
+        return rc0;
     for (size_t i = 0; i < e->n_cleared; i++) {
         char id[24];
         I64(id, e->cleared[i]->record_id);
@@ -264,6 +274,29 @@ int report_store_clearance(fc_pg_t *pg, const Fc__V1__AssessmentRecordEvent *e, 
             return rc;
     }
     return FC_OK;
+}
+
+int report_store_discrimination(fc_pg_t *pg, const Fc__V1__DiscriminationCaseChanged *d,
+                                fc_err_t *err)
+{
+    char id[24], at[24];
+    I64(id, d->case_id);
+    I64(at, d->at_us);
+    const char *p[] = {id, d->employee_no, d->org_code ? d->org_code : "",
+                       d->victim ? d->victim : "", at, d->state, d->outcome ? d->outcome : ""};
+    /* reported -> handling -> closed; a closed case stays closed whatever arrives late */
+    return fc_pg_cmd(pg,
+                     "INSERT INTO discrimination AS d (case_id, employee_no, org_code, victim,"
+                     " reported_us, state, outcome, closed_us) VALUES ($1, $2, $3, $4, $5, $6, $7,"
+                     " CASE WHEN $6 = 'closed' THEN $5::bigint END)"
+                     " ON CONFLICT (case_id) DO UPDATE SET"
+                     " state = CASE WHEN d.state = 'closed' THEN d.state ELSE EXCLUDED.state END,"
+                     " outcome = CASE WHEN d.state = 'closed' THEN d.outcome"
+                     " ELSE EXCLUDED.outcome END,"
+                     " closed_us = coalesce(d.closed_us, EXCLUDED.closed_us),"
+                     " reported_us = CASE WHEN EXCLUDED.state = 'reported'"
+                     " THEN EXCLUDED.reported_us ELSE d.reported_us END",
+                     7, p, NULL, err);
 }
 
 int report_store_village(fc_pg_t *pg, const Fc__V1__VillageAssignment *a, int64_t at_us,
@@ -1136,6 +1169,34 @@ PGresult *report_store_q_village_list(fc_pg_t *pg, const report_week_t *wk, int 
                       " WHERE x.start_us < $2 AND (x.returned_us IS NULL OR x.returned_us >= $1)"
                       " ORDER BY m.unit_code, x.employee_no, x.start_us LIMIT $3",
                       3, p, err);
+}
+
+/* 撑腰鼓劲 (000 §9) by unit: fault-tolerance decisions and clarifications dated in the week, the
+ * records they cleared, discrimination cases reported and closed in the week, open at its end */
+PGresult *report_store_q_support(fc_pg_t *pg, const report_week_t *wk, fc_err_t *err)
+{
+    WEEK_PARAMS(wk);
+    const char *p[] = {ws, we};
+    return fc_pg_exec(
+        pg,
+        "WITH x AS (SELECT org_code, kind, at_us, cleared, NULL::bigint closed_us, '' st"
+        "  FROM assessment_record UNION ALL SELECT org_code, 'discrimination', reported_us, 0,"
+        "  closed_us, state FROM discrimination),"
+        " a AS (SELECT m.unit_code,"
+        "  count(*) FILTER (WHERE kind = 'fault_tolerance' AND at_us >= $1 AND at_us < $2) ft,"
+        "  count(*) FILTER (WHERE kind = 'clarification' AND at_us >= $1 AND at_us < $2) cl,"
+        "  coalesce(sum(cleared) FILTER (WHERE kind <> 'discrimination' AND at_us >= $1"
+        "  AND at_us < $2), 0) cd,"
+        "  count(*) FILTER (WHERE kind = 'discrimination' AND at_us >= $1 AND at_us < $2) dr,"
+        "  count(*) FILTER (WHERE kind = 'discrimination' AND closed_us >= $1"
+        "  AND closed_us < $2) dc,"
+        "  count(*) FILTER (WHERE kind = 'discrimination' AND at_us < $2"
+        "  AND (closed_us IS NULL OR closed_us >= $2)) dopen"
+        "  FROM x JOIN rpt_map m ON m.org_code = x.org_code"
+        "  GROUP BY GROUPING SETS ((m.unit_code), ()))"
+        " SELECT r.unit_code, r.name, coalesce(a.ft, 0), coalesce(a.cl, 0), coalesce(a.cd, 0),"
+        " coalesce(a.dr, 0), coalesce(a.dc, 0), coalesce(a.dopen, 0)" BY_UNIT_FROM BY_UNIT_ORDER,
+        2, p, err);
 }
 
 #define ENDS_CTE                                                                                   \

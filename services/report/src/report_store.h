@@ -35,6 +35,9 @@ int report_store_key_event(fc_pg_t *pg, const Fc__V1__CadreKeyEvent *e, fc_err_t
 int report_store_party_candidate(fc_pg_t *pg, const Fc__V1__PartyCandidate *c, fc_err_t *err);
 /* Records of the assessment that a fault-tolerance or clarification record cleared. */
 int report_store_clearance(fc_pg_t *pg, const Fc__V1__AssessmentRecordEvent *e, fc_err_t *err);
+/* A discrimination case's state (reported, handling, closed). */
+int report_store_discrimination(fc_pg_t *pg, const Fc__V1__DiscriminationCaseChanged *d,
+                                fc_err_t *err);
 /* A village first-secretary assignment as last published (at_us: the event's time). */
 int report_store_village(fc_pg_t *pg, const Fc__V1__VillageAssignment *a, int64_t at_us,
                          fc_err_t *err);
@@ -138,6 +141,9 @@ typedef struct {
 PGresult *report_store_q_two_ends(fc_pg_t *pg, const report_week_t *wk, const char *which,
                                   const report_ends_q_t *q, int limit, fc_err_t *err);
 
+/* fault_tolerance, clarifications, cleared, discrimination_reported, discrimination_closed,
+ * discrimination_open */
+PGresult *report_store_q_support(fc_pg_t *pg, const report_week_t *wk, fc_err_t *err);
 /* on_assignment, returned_week, returned_to_date, overdue_return */
 PGresult *report_store_q_village(fc_pg_t *pg, const report_week_t *wk, int64_t now_us,
                                  fc_err_t *err);
