@@ -7,6 +7,7 @@
 #include "intake_shift.h"
 #include "fc/v1/intake.pb-c.h"
 #include "fc_clock.h"
+#include "fc_endpoints.h"
 #include "fc_mem.h"
 #include "fc_pb.h"
 
@@ -991,6 +992,447 @@ static void on_person_file(const ProtobufCMessage *m)
                f->candidate->fast_track ? "（火线发展）" : "", f->candidate->reason);
 }
 
+/* ---- 000 §9 records and village first secretaries (issue 11) ------------------------------- */
+
+static const char *s_state_zh(const char *s)
+{
+    return strcmp(s, "reported") == 0   ? "已登记"
+           : strcmp(s, "handling") == 0 ? "处理中"
+           : strcmp(s, "closed") == 0   ? "已结案"
+                                        : s;
+}
+
+static const char *s_outcome_zh(const char *s)
+{
+    return strcmp(s, "education") == 0   ? "批评教育"
+           : strcmp(s, "punished") == 0  ? "处理处罚"
+           : strcmp(s, "unfounded") == 0 ? "查无实据"
+           : strcmp(s, "other") == 0     ? "其他"
+                                         : s;
+}
+
+static void s_print_cleared(Fc__V1__ClearedRecord *const *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        printf("%s%s %lld", i ? "，" : "    不再计入考核：",
+               strcmp(c[i]->kind, "merit") == 0 ? "问责记录" : "关键事件",
+               (long long)c[i]->record_id);
+    if (n)
+        printf("\n");
+}
+
+static void s_print_records(const Fc__V1__RecordsListReply *r)
+{
+    char a[40], b[40];
+    if (r->n_fault_tolerance)
+        printf("-- 容错免责\n");
+    for (size_t i = 0; i < r->n_fault_tolerance; i++) {
+        const Fc__V1__FaultToleranceRecord *f = r->fault_tolerance[i];
+        s_local(f->decided_us, a, sizeof a);
+        printf("  记录 %lld  %s  %s  %s决定  失误：%s\n    理由：%s\n", (long long)f->record_id,
+               f->employee_no, a, f->decided_by, f->mistake, f->reasons);
+        s_print_cleared(f->cleared, f->n_cleared);
+    }
+    if (r->n_clarifications)
+        printf("-- 澄清正名\n");
+    for (size_t i = 0; i < r->n_clarifications; i++) {
+        const Fc__V1__ClarificationRecord *c = r->clarifications[i];
+        s_local(c->complaint_us, a, sizeof a);
+        s_local(c->clarified_us, b, sizeof b);
+        printf("  记录 %lld  %s  %s 收到投诉举报：%s\n    %s %s澄清：%s\n", (long long)c->record_id,
+               c->employee_no, a, c->complaint, b, c->decided_by, c->findings);
+        if (c->accuser_action[0])
+            printf("    对诬告陷害者：%s\n", c->accuser_action);
+        s_print_cleared(c->cleared, c->n_cleared);
+    }
+    if (r->n_discrimination)
+        printf("-- 歧视一线人员及家属事件\n");
+    for (size_t i = 0; i < r->n_discrimination; i++) {
+        const Fc__V1__DiscriminationCase *c = r->discrimination[i];
+        printf("  事件 %lld  %s  %s  受歧视：%s%s  %s%s%s\n", (long long)c->case_id,
+               c->employee_no, s_state_zh(c->state),
+               strcmp(c->victim, "family") == 0 ? "家属" : "本人",
+               c->family_member, c->description, c->outcome[0] ? "  结果：" : "",
+               s_outcome_zh(c->outcome));
+        for (size_t k = 0; k < c->n_steps; k++) {
+            s_local(c->steps[k]->at_us, a, sizeof a);
+            printf("    %s  %s  %s  %s\n", a, s_state_zh(c->steps[k]->step), c->steps[k]->by,
+                   c->steps[k]->action);
+        }
+    }
+}
+
+static void on_records(const ProtobufCMessage *m)
+{
+    const Fc__V1__RecordsListReply *r = (const Fc__V1__RecordsListReply *)m;
+    if (!r->n_fault_tolerance && !r->n_clarifications && !r->n_discrimination)
+        printf("%s 无容错免责、澄清正名或歧视事件记录\n",
+               r->employee_no[0] ? r->employee_no : r->org_code);
+    s_print_records(r);
+}
+
+static void s_print_villages(Fc__V1__VillageAssignment *const *v, size_t n)
+{
+    char a[40], b[40], c[40];
+    if (n)
+        printf("-- 驻村第一书记\n");
+    for (size_t i = 0; i < n; i++) {
+        s_local(v[i]->start_us, a, sizeof a);
+        s_local(v[i]->planned_return_us, b, sizeof b);
+        s_local(v[i]->returned_us, c, sizeof c);
+        printf("  驻村 %lld  %s%s%s  自 %s  计划返岗 %s  %s%s\n", (long long)v[i]->assignment_id,
+               v[i]->township, v[i]->township[0] ? " " : "", v[i]->village, a, b,
+               v[i]->returned_us ? "已返岗 " : "在村", v[i]->returned_us ? c : "");
+        if (v[i]->frontline_record[0])
+            printf("    一线表现：%s\n", v[i]->frontline_record);
+        if (v[i]->return_note[0])
+            printf("    返岗说明：%s\n", v[i]->return_note);
+    }
+}
+
+static void on_person_file_all(const ProtobufCMessage *m)
+{
+    const Fc__V1__PersonFileReply *f = (const Fc__V1__PersonFileReply *)m;
+    on_person_file(m);
+    s_print_villages(f->village_assignments, f->n_village_assignments);
+}
+
+/* Calls intake without printing a refusal: the 000 §9 records shown in `person show` only to
+ * those allowed to read them. Returns the FC_E* code. */
+static int s_call_quiet(fcctl_t *ctl, const char *type, const ProtobufCMessage *req,
+                        const ProtobufCMessageDescriptor *desc, ProtobufCMessage **reply_out)
+{
+    fc_err_t err;
+    fc_err_clear(&err);
+    if (fcctl_transport_http())
+        return fcctl_transport_call(ctl, type, req, desc, reply_out, &err);
+    fc_rpc_client_opts_t opts = {ctl->actor, ctl->role, ctl->scope, ctl->timeout_ms, 2, NULL};
+    fc_rpc_client_t *c = fc_rpc_client_new(ctl->zmq, fc_endpoint_of("intake"), &opts);
+    int rc = c ? fc_rpc_call(c, type, req, desc, reply_out, NULL, &err) : FC_EUNAVAIL;
+    fc_rpc_client_destroy(&c);
+    return rc;
+}
+
+static void s_person_records(fcctl_t *ctl, const char *employee_no, int limit)
+{
+    Fc__V1__RecordsListRequest req = FC__V1__RECORDS_LIST_REQUEST__INIT;
+    req.employee_no = (char *)employee_no;
+    req.limit = limit;
+    ProtobufCMessage *reply = NULL;
+    if (s_call_quiet(ctl, "intake.records_list", &req.base, &fc__v1__records_list_reply__descriptor,
+                     &reply) == FC_OK)
+        s_print_records((const Fc__V1__RecordsListReply *)reply);
+    if (reply)
+        protobuf_c_message_free_unpacked(reply, NULL);
+}
+
+/* "key_event:12" or "merit:7" into a cleared record (arena: the caller's array). */
+static int s_parse_clear(const char *v, Fc__V1__ClearedRecord *out)
+{
+    const char *colon = strchr(v, ':');
+    char *end = NULL;
+    if (!colon)
+        return -1;
+    long long id = strtoll(colon + 1, &end, 10);
+    if (!*(colon + 1) || *end || id <= 0)
+        return -1;
+    fc__v1__cleared_record__init(out);
+    out->kind = fc_xstrndup(v, (size_t)(colon - v));
+    out->record_id = id;
+    return 0;
+}
+
+#define FCCTL_MAX_CLEAR 50
+
+typedef struct {
+    Fc__V1__ClearedRecord rec[FCCTL_MAX_CLEAR];
+    Fc__V1__ClearedRecord *ptr[FCCTL_MAX_CLEAR];
+    size_t n;
+} s_clears_t;
+
+static int s_clears_add(s_clears_t *c, const char *v)
+{
+    if (c->n == FCCTL_MAX_CLEAR || s_parse_clear(v, &c->rec[c->n]) != 0) {
+        fprintf(stderr, "fcctl: --clear: \"%s\" is not key_event:ID or merit:ID\n", v);
+        return FCCTL_EUSAGE;
+    }
+    c->ptr[c->n] = &c->rec[c->n];
+    c->n++;
+    return FCCTL_OK;
+}
+
+static void s_clears_fini(s_clears_t *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->rec[i].kind);
+    c->n = 0;
+}
+
+static void on_tolerance(const ProtobufCMessage *m)
+{
+    printf("已记录容错免责 %lld\n", (long long)((const Fc__V1__FaultToleranceReply *)m)->record_id);
+}
+
+/* `tolerance EMPNO --mistake T --reasons T --by BODY [--at T] [--clear KIND:ID]...` */
+static int cmd_tolerance(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__FaultToleranceRecord r = FC__V1__FAULT_TOLERANCE_RECORD__INIT;
+    static const struct option opts[] = {
+        {"mistake", required_argument, NULL, 'm'}, {"reasons", required_argument, NULL, 'r'},
+        {"by", required_argument, NULL, 'b'},      {"at", required_argument, NULL, 'a'},
+        {"clear", required_argument, NULL, 'c'},   {0}};
+    s_clears_t cl = {.n = 0};
+    int c, rc = FCCTL_EUSAGE;
+    while ((c = getopt_long(argc, argv, "m:r:b:a:c:", opts, NULL)) != -1) {
+        if (c == 'm')
+            r.mistake = optarg;
+        else if (c == 'r')
+            r.reasons = optarg;
+        else if (c == 'b')
+            r.decided_by = optarg;
+        else if (c == 'a' && s_time_arg("--at", optarg, &r.decided_us) == FCCTL_OK)
+            continue;
+        else if (c == 'c' && s_clears_add(&cl, optarg) == FCCTL_OK)
+            continue;
+        else
+            goto out;
+    }
+    if (optind != argc - 1)
+        goto out;
+    r.employee_no = argv[optind];
+    r.cleared = cl.ptr;
+    r.n_cleared = cl.n;
+    Fc__V1__FaultToleranceRequest req = FC__V1__FAULT_TOLERANCE_REQUEST__INIT;
+    req.record = &r;
+    rc = s_call(ctl, "intake.fault_tolerance", &req.base,
+                &fc__v1__fault_tolerance_reply__descriptor, on_tolerance);
+out:
+    s_clears_fini(&cl);
+    return rc;
+}
+
+static void on_clarify(const ProtobufCMessage *m)
+{
+    printf("已记录澄清正名 %lld\n", (long long)((const Fc__V1__ClarificationReply *)m)->record_id);
+}
+
+/* `clarify EMPNO --complaint T --received TIME --findings T --by BODY [--at T] [--accuser T]
+ * [--clear KIND:ID]...` */
+static int cmd_clarify(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__ClarificationRecord r = FC__V1__CLARIFICATION_RECORD__INIT;
+    static const struct option opts[] = {
+        {"complaint", required_argument, NULL, 'C'}, {"received", required_argument, NULL, 'R'},
+        {"findings", required_argument, NULL, 'f'},  {"by", required_argument, NULL, 'b'},
+        {"at", required_argument, NULL, 'a'},        {"accuser", required_argument, NULL, 'x'},
+        {"clear", required_argument, NULL, 'c'},     {0}};
+    s_clears_t cl = {.n = 0};
+    int c, rc = FCCTL_EUSAGE;
+    while ((c = getopt_long(argc, argv, "C:R:f:b:a:x:c:", opts, NULL)) != -1) {
+        if (c == 'C')
+            r.complaint = optarg;
+        else if (c == 'f')
+            r.findings = optarg;
+        else if (c == 'b')
+            r.decided_by = optarg;
+        else if (c == 'x')
+            r.accuser_action = optarg;
+        else if (c == 'R' && s_time_arg("--received", optarg, &r.complaint_us) == FCCTL_OK)
+            continue;
+        else if (c == 'a' && s_time_arg("--at", optarg, &r.clarified_us) == FCCTL_OK)
+            continue;
+        else if (c == 'c' && s_clears_add(&cl, optarg) == FCCTL_OK)
+            continue;
+        else
+            goto out;
+    }
+    if (optind != argc - 1)
+        goto out;
+    r.employee_no = argv[optind];
+    r.cleared = cl.ptr;
+    r.n_cleared = cl.n;
+    Fc__V1__ClarificationRequest req = FC__V1__CLARIFICATION_REQUEST__INIT;
+    req.record = &r;
+    rc = s_call(ctl, "intake.clarification", &req.base, &fc__v1__clarification_reply__descriptor,
+                on_clarify);
+out:
+    s_clears_fini(&cl);
+    return rc;
+}
+
+static void on_disc_report(const ProtobufCMessage *m)
+{
+    printf("已登记歧视事件 %lld\n",
+           (long long)((const Fc__V1__DiscriminationReportReply *)m)->case_id);
+}
+
+/* `discrimination report EMPNO (--staff | --family MEMBER) --desc T --reporter WHO [--at T]` */
+static int cmd_disc_report(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__DiscriminationCase d = FC__V1__DISCRIMINATION_CASE__INIT;
+    static const struct option opts[] = {
+        {"staff", no_argument, NULL, 's'},      {"family", required_argument, NULL, 'F'},
+        {"desc", required_argument, NULL, 'd'}, {"reporter", required_argument, NULL, 'r'},
+        {"at", required_argument, NULL, 'a'},   {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "sF:d:r:a:", opts, NULL)) != -1) {
+        if (c == 's')
+            d.victim = "staff";
+        else if (c == 'F') {
+            d.victim = "family";
+            d.family_member = optarg;
+        } else if (c == 'd')
+            d.description = optarg;
+        else if (c == 'r')
+            d.reported_by = optarg;
+        else if (c != 'a' || s_time_arg("--at", optarg, &d.reported_us) != FCCTL_OK)
+            return FCCTL_EUSAGE;
+    }
+    if (optind != argc - 1)
+        return FCCTL_EUSAGE;
+    d.employee_no = argv[optind];
+    Fc__V1__DiscriminationReportRequest req = FC__V1__DISCRIMINATION_REPORT_REQUEST__INIT;
+    req.report = &d;
+    return s_call(ctl, "intake.discrimination_report", &req.base,
+                  &fc__v1__discrimination_report_reply__descriptor, on_disc_report);
+}
+
+static void on_disc_step(const ProtobufCMessage *m)
+{
+    const Fc__V1__DiscriminationStepReply *r = (const Fc__V1__DiscriminationStepReply *)m;
+    printf("歧视事件 %lld：%s\n", (long long)r->case_id, s_state_zh(r->state));
+}
+
+/* `discrimination step CASE_ID handling|closed --action T --by WHO [--outcome O] [--at T]` */
+static int cmd_disc_step(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__DiscriminationStepRequest req = FC__V1__DISCRIMINATION_STEP_REQUEST__INIT;
+    static const struct option opts[] = {{"action", required_argument, NULL, 'x'},
+                                         {"by", required_argument, NULL, 'b'},
+                                         {"outcome", required_argument, NULL, 'o'},
+                                         {"at", required_argument, NULL, 'a'},
+                                         {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "x:b:o:a:", opts, NULL)) != -1) {
+        if (c == 'x')
+            req.action = optarg;
+        else if (c == 'b')
+            req.by = optarg;
+        else if (c == 'o')
+            req.outcome = optarg;
+        else if (c != 'a' || s_time_arg("--at", optarg, &req.at_us) != FCCTL_OK)
+            return FCCTL_EUSAGE;
+    }
+    if (optind != argc - 2)
+        return FCCTL_EUSAGE;
+    req.case_id = strtoll(argv[optind], NULL, 10);
+    req.step = argv[optind + 1];
+    return s_call(ctl, "intake.discrimination_step", &req.base,
+                  &fc__v1__discrimination_step_reply__descriptor, on_disc_step);
+}
+
+/* `records EMPNO [--limit N]` or `records --org CODE [--open] [--limit N]` */
+static int cmd_records(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__RecordsListRequest req = FC__V1__RECORDS_LIST_REQUEST__INIT;
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                         {"limit", required_argument, NULL, 'l'},
+                                         {"org", required_argument, NULL, 'o'},
+                                         {"open", no_argument, NULL, 'O'},
+                                         {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "jl:o:O", opts, NULL)) != -1) {
+        if (c == 'j')
+            ctl->json = 1;
+        else if (c == 'l')
+            req.limit = atoi(optarg);
+        else if (c == 'o')
+            req.org_code = optarg;
+        else if (c == 'O')
+            req.open_only = 1;
+        else
+            return FCCTL_EUSAGE;
+    }
+    if (optind != argc - (req.org_code[0] ? 0 : 1))
+        return FCCTL_EUSAGE;
+    if (!req.org_code[0])
+        req.employee_no = argv[optind];
+    return s_call(ctl, "intake.records_list", &req.base, &fc__v1__records_list_reply__descriptor,
+                  on_records);
+}
+
+static void on_village_assign(const ProtobufCMessage *m)
+{
+    printf("已登记驻村 %lld\n", (long long)((const Fc__V1__VillageAssignReply *)m)->assignment_id);
+}
+
+/* `village assign EMPNO --village V [--township T] [--start T] [--planned-return T]
+ * [--record TEXT]` */
+static int cmd_village_assign(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__VillageAssignment a = FC__V1__VILLAGE_ASSIGNMENT__INIT;
+    static const struct option opts[] = {
+        {"village", required_argument, NULL, 'v'}, {"township", required_argument, NULL, 't'},
+        {"start", required_argument, NULL, 's'},   {"planned-return", required_argument, NULL, 'p'},
+        {"record", required_argument, NULL, 'r'},  {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "v:t:s:p:r:", opts, NULL)) != -1) {
+        if (c == 'v')
+            a.village = optarg;
+        else if (c == 't')
+            a.township = optarg;
+        else if (c == 'r')
+            a.frontline_record = optarg;
+        else if (c == 's' && s_time_arg("--start", optarg, &a.start_us) == FCCTL_OK)
+            continue;
+        else if (c != 'p' ||
+                 s_time_arg("--planned-return", optarg, &a.planned_return_us) != FCCTL_OK)
+            return FCCTL_EUSAGE;
+    }
+    if (optind != argc - 1)
+        return FCCTL_EUSAGE;
+    a.employee_no = argv[optind];
+    Fc__V1__VillageAssignRequest req = FC__V1__VILLAGE_ASSIGN_REQUEST__INIT;
+    req.assignment = &a;
+    return s_call(ctl, "intake.village_assign", &req.base,
+                  &fc__v1__village_assign_reply__descriptor, on_village_assign);
+}
+
+static void on_village_update(const ProtobufCMessage *m)
+{
+    const Fc__V1__VillageUpdateReply *r = (const Fc__V1__VillageUpdateReply *)m;
+    if (r->assignment)
+        s_print_villages(&r->assignment, 1);
+}
+
+/* `village update ID [--planned-return T] [--record TEXT] [--returned T] [--note TEXT]` */
+static int cmd_village_update(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__VillageUpdateRequest req = FC__V1__VILLAGE_UPDATE_REQUEST__INIT;
+    static const struct option opts[] = {{"planned-return", required_argument, NULL, 'p'},
+                                         {"record", required_argument, NULL, 'r'},
+                                         {"returned", required_argument, NULL, 'R'},
+                                         {"note", required_argument, NULL, 'n'},
+                                         {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "p:r:R:n:", opts, NULL)) != -1) {
+        if (c == 'r')
+            req.frontline_record_add = optarg;
+        else if (c == 'n')
+            req.return_note = optarg;
+        else if (c == 'p' &&
+                 s_time_arg("--planned-return", optarg, &req.planned_return_us) == FCCTL_OK)
+            continue;
+        else if (c != 'R' || s_time_arg("--returned", optarg, &req.returned_us) != FCCTL_OK)
+            return FCCTL_EUSAGE;
+    }
+    if (optind != argc - 1)
+        return FCCTL_EUSAGE;
+    req.assignment_id = strtoll(argv[optind], NULL, 10);
+    return s_call(ctl, "intake.village_update", &req.base,
+                  &fc__v1__village_update_reply__descriptor, on_village_update);
+}
+
 static int cmd_person_show(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__PersonFileRequest req = FC__V1__PERSON_FILE_REQUEST__INIT;
@@ -1008,8 +1450,12 @@ static int cmd_person_show(fcctl_t *ctl, int argc, char **argv)
     if (optind != argc - 1)
         return FCCTL_EUSAGE;
     req.employee_no = argv[optind];
-    return s_call(ctl, "intake.person_file", &req.base, &fc__v1__person_file_reply__descriptor,
-                  on_person_file);
+    int rc = s_call(ctl, "intake.person_file", &req.base, &fc__v1__person_file_reply__descriptor,
+                    on_person_file_all);
+    /* the 000 §9 records only to the group and the person's own subsidiary (silently) */
+    if (rc == FCCTL_OK && !ctl->json)
+        s_person_records(ctl, req.employee_no, req.limit);
+    return rc;
 }
 
 /* ---- CSV import ------------------------------------------------------------------------------ */
@@ -1507,6 +1953,33 @@ const fcctl_cmd_t fcctl_intake_cmds[] = {
      "records a commendation or an accountability", cmd_merit},
     {"candidate", "candidate EMPNO --reason TEXT [--fast-track]",
      "proposes a Party development candidate", cmd_candidate},
+    {"tolerance",
+     "tolerance EMPNO --mistake TEXT --reasons TEXT --by BODY [--at TIME] "
+     "[--clear key_event:ID|merit:ID]...",
+     "records a cadre's mistake judged excusable (容错免责)", cmd_tolerance},
+    {"clarify",
+     "clarify EMPNO --complaint TEXT --received TIME --findings TEXT --by BODY [--at TIME] "
+     "[--accuser TEXT] [--clear key_event:ID|merit:ID]...",
+     "records a false complaint clarified (澄清正名): cleared records leave the assessment",
+     cmd_clarify},
+    {"discrimination report",
+     "discrimination report EMPNO --staff|--family MEMBER --desc TEXT --reporter WHO [--at TIME]",
+     "reports discrimination against a frontline person or their family", cmd_disc_report},
+    {"discrimination step",
+     "discrimination step CASE_ID handling|closed --action TEXT --by WHO "
+     "[--outcome education|punished|unfounded|other] [--at TIME]",
+     "records a handling step or closes a discrimination case", cmd_disc_step},
+    {"records", "records EMPNO | records --org SUBSIDIARY [--open]  [--json] [--limit N]",
+     "a person's fault-tolerance, clarification and discrimination records (group and own "
+     "subsidiary only)",
+     cmd_records},
+    {"village assign",
+     "village assign EMPNO --village NAME [--township NAME] [--start TIME] "
+     "[--planned-return TIME] [--record TEXT]",
+     "records a village first secretary's assignment (驻村第一书记)", cmd_village_assign},
+    {"village update",
+     "village update ID [--planned-return TIME] [--record TEXT] [--returned TIME] [--note TEXT]",
+     "a village assignment: planned return, frontline record, actual return", cmd_village_update},
     {"import", "import org|posts|people FILE [--skip-bad] [--check]",
      "imports a CSV file: all or nothing unless --skip-bad; every bad row listed", cmd_import},
     {NULL, NULL, NULL, NULL},

@@ -73,6 +73,22 @@ const gateway_route_t gateway_routes[] = {
       "校验并提交导入（整体生效或整体不生效）"),
     R("intake.import_problems", import_problems_request, import_problems_reply, ORG, 0,
       "查看导入中的问题行"),
+    /* 000 §9 and 002 §12 (issue 11): intake re-checks that the scope is the group or the
+     * person's own subsidiary; every read is audited */
+    R("intake.fault_tolerance", fault_tolerance_request, fault_tolerance_reply, ORG, W,
+      "记录干部容错免责（事由、理由、决定机关）"),
+    R("intake.clarification", clarification_request, clarification_reply, ORG, W,
+      "记录澄清正名（不实投诉举报不再计入考核）"),
+    R("intake.discrimination_report", discrimination_report_request, discrimination_report_reply,
+      ORG, W, "登记歧视一线人员及其家属的事件"),
+    R("intake.discrimination_step", discrimination_step_request, discrimination_step_reply, ORG,
+      W, "办理或结案歧视事件（须按顺序）"),
+    R("intake.records_list", records_list_request, records_list_reply, ORG, S,
+      "查阅容错免责、澄清正名和歧视处理记录（仅集团和本人所在子分公司）"),
+    R("intake.village_assign", village_assign_request, village_assign_reply, ORG, W,
+      "登记驻村第一书记（村、开始时间、计划返岗）"),
+    R("intake.village_update", village_update_request, village_update_reply, ORG, W,
+      "驻村第一书记：计划返岗、一线表现、实际返岗"),
 
     /* ---- rotation: workload, rosters, leave ---- */
     R("rotation.roster_plan", roster_plan_request, roster_plan_reply, ORG, W,

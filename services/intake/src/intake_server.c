@@ -3,6 +3,7 @@
  * stores and publishes its events in the one transaction the service opened for it: any
  * error rolls the whole request back. */
 #include "intake_server.h"
+#include "intake_records.h"
 #include "intake_rules.h"
 #include "intake_store.h"
 #include "fc/v1/intake.pb-c.h"
@@ -239,6 +240,10 @@ static int handle_person_file(fc_service_t *svc, fc_call_t *call, fc_err_t *err)
                                    &reply->n_org_path, err);
     if (rc == FC_OK)
         rc = intake_store_person_file(pg, req->employee_no, limit, now, call->arena, reply, err);
+    if (rc == FC_OK) /* 驻村第一书记 (002 §12): intake_records */
+        rc = intake_records_store_villages(pg, req->employee_no, limit, call->arena,
+                                           &reply->village_assignments,
+                                           &reply->n_village_assignments, err);
     if (rc != FC_OK)
         return rc;
     reply->now_us = now;

@@ -198,6 +198,27 @@ static const col_t s_cands[] = {{"unit", "单位代码", "text", NULL},
                                 {"proposed", "组织提名", "flag", NULL},
                                 {"reason", "依据", "text", NULL}};
 
+static const col_t s_support[] = {UNIT_COLS,
+                                  {"fault_tolerance", "容错免责", "int", NULL},
+                                  {"clarifications", "澄清正名", "int", NULL},
+                                  {"cleared", "消除的负面记录", "int", NULL},
+                                  {"discrimination_reported", "歧视事件登记", "int", NULL},
+                                  {"discrimination_closed", "歧视事件结案", "int", NULL},
+                                  {"discrimination_open", "周末未结歧视事件", "int", NULL}};
+static const col_t s_village[] = {UNIT_COLS,
+                                  {"on_assignment", "在村第一书记", "int", NULL},
+                                  {"returned_week", "本周返岗", "int", NULL},
+                                  {"returned_to_date", "累计返岗", "int", NULL},
+                                  {"overdue_return", "逾计划返岗期仍在村", "int", NULL}};
+static const col_t s_village_list[] = {{"unit", "单位代码", "text", NULL},
+                                       {"employee_no", "工号", "text", NULL},
+                                       {"name", "姓名", "text", NULL},
+                                       {"village", "驻村", "text", NULL},
+                                       {"township", "乡镇", "text", NULL},
+                                       {"start_us", "驻村开始", "time", NULL},
+                                       {"planned_return_us", "计划返岗", "time", NULL},
+                                       {"returned_us", "实际返岗", "time", NULL}};
+
 typedef struct {
     fc_service_t *svc;
     fc_pg_t *pg;
@@ -380,7 +401,7 @@ static int s_sections(s_ctx_t *c, const report_source_t *srcs, Fc__V1__ReportWee
     const report_week_t *wk = c->wk;
     fc_pg_t *pg = c->pg;
     int max = pol->max_rows;
-    Fc__V1__ReportSection **secs = fc_arena_alloc(c->arena, 12 * sizeof *secs);
+    Fc__V1__ReportSection **secs = fc_arena_alloc(c->arena, 14 * sizeof *secs);
     size_t n = 0;
     Fc__V1__ReportSection *s;
 
@@ -479,7 +500,9 @@ static int s_sections(s_ctx_t *c, const report_source_t *srcs, Fc__V1__ReportWee
                               pol->reserve.min_merits,
                               pol->reserve.exclude_bad,
                               0,
-                              NULL};
+                              NULL,
+                              fc_time_local_day(c->now_us),
+                              pol->reserve.village_days};
         ADD_TABLE(s, report_store_q_candidates(pg, wk, "reserve", &rq, max, err), "reserve_pool",
                   "后备干部库人选", s_cands, 0, 1, 8);
         report_week_shift(wk, pol->fast.window_weeks - 1, &first);
@@ -489,9 +512,26 @@ static int s_sections(s_ctx_t *c, const report_source_t *srcs, Fc__V1__ReportWee
                               pol->fast.min_merits,
                               0,
                               pol->fast.include_proposed,
-                              pol->fast.statuses};
+                              pol->fast.statuses,
+                              fc_time_local_day(c->now_us),
+                              pol->fast.village_days};
         ADD_TABLE(s, report_store_q_candidates(pg, wk, "fast_track", &fq, max, err), "fast_track",
                   "火线发展人选", s_cands, 0, 1, 8);
+    }
+
+    /* 撑腰鼓劲 (000 §9): counts only; the records are the group's and the subsidiaries' */
+    s = secs[n++] = s_section(c, "support", "容错纠错、澄清正名与反歧视", s_src_intake, srcs);
+    if (!s_missing(s))
+        ADD_TABLE(s, report_store_q_support(pg, wk, err), "by_unit", "按单位", s_support, 1, 0,
+                  -1);
+
+    /* 驻村第一书记 (002 §12): on assignment and returned to post */
+    s = secs[n++] = s_section(c, "village", "驻村第一书记", s_src_intake, srcs);
+    if (!s_missing(s)) {
+        ADD_TABLE(s, report_store_q_village(pg, wk, c->now_us, err), "by_unit", "按单位", s_village,
+                  1, 0, -1);
+        ADD_TABLE(s, report_store_q_village_list(pg, wk, max, err), "list", "本周驻村名单",
+                  s_village_list, 0, 1, 8);
     }
     rep->sections = secs;
     rep->n_sections = n;

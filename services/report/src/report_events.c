@@ -170,6 +170,49 @@ int report_on_intake_event(void *app, fc_pg_t *pg, const fc_event_t *ev, fc_err_
                 m->event->at_us = ev->at_us;
             rc = report_store_key_event(pg, m->event, err);
         }
+    } else if (strcmp(t, "intake.fault_tolerance_recorded") == 0 ||
+               strcmp(t, "intake.clarification_recorded") == 0) {
+        /* 000 §9: the records it clears no longer count in the assessment figures */
+        UNPACK(Fc__V1__AssessmentRecordEvent, fc__v1__assessment_record_event__descriptor, m);
+        rc = m->record_id > 0 ? s_need(m->employee_no, "employee_no", err)
+                              : fc_err_set(err, FC_EINVAL, "record_id", "event lacks record_id");
+        if (rc == FC_OK && strcmp(m->kind, "fault_tolerance") != 0 &&
+            strcmp(m->kind, "clarification") != 0)
+            rc = fc_err_set(err, FC_EINVAL, "kind", "kind \"%s\" is not fault_tolerance|clarification",
+                            m->kind);
+        for (size_t i = 0; rc == FC_OK && i < m->n_cleared; i++)
+            if ((strcmp(m->cleared[i]->kind, "key_event") != 0 &&
+                 strcmp(m->cleared[i]->kind, "merit") != 0) ||
+                m->cleared[i]->record_id <= 0)
+                rc = fc_err_set(err, FC_EINVAL, "cleared", "cleared record %zu is not valid", i);
+        if (rc == FC_OK) {
+            if (!m->at_us)
+                m->at_us = ev->at_us;
+            rc = report_store_clearance(pg, m, err);
+        }
+    } else if (strcmp(t, "intake.discrimination_case_changed") == 0) {
+        UNPACK(Fc__V1__DiscriminationCaseChanged, fc__v1__discrimination_case_changed__descriptor,
+               m);
+        rc = m->case_id > 0 ? s_need(m->employee_no, "employee_no", err)
+                            : fc_err_set(err, FC_EINVAL, "case_id", "event lacks case_id");
+        if (rc == FC_OK && strcmp(m->state, "reported") != 0 &&
+            strcmp(m->state, "handling") != 0 && strcmp(m->state, "closed") != 0)
+            rc = fc_err_set(err, FC_EINVAL, "state", "state \"%s\" is not reported|handling|closed",
+                            m->state);
+        if (rc == FC_OK) {
+            if (!m->at_us)
+                m->at_us = ev->at_us;
+            rc = report_store_discrimination(pg, m, err);
+        }
+    } else if (strcmp(t, "intake.village_assignment_changed") == 0) {
+        UNPACK(Fc__V1__VillageAssignmentChanged, fc__v1__village_assignment_changed__descriptor, m);
+        rc = m->assignment ? s_need(m->assignment->employee_no, "assignment.employee_no", err)
+                           : fc_err_set(err, FC_EINVAL, "assignment", "event lacks assignment");
+        if (rc == FC_OK && (m->assignment->assignment_id <= 0 || m->assignment->start_us <= 0))
+            rc = fc_err_set(err, FC_EINVAL, "assignment.assignment_id",
+                            "event lacks assignment_id or start_us");
+        if (rc == FC_OK)
+            rc = report_store_village(pg, m->assignment, ev->at_us, err);
     } else if (strcmp(t, "intake.party_candidate_upserted") == 0) {
         UNPACK(Fc__V1__PartyCandidateUpserted, fc__v1__party_candidate_upserted__descriptor, m);
         rc = m->candidate ? s_need(m->candidate->employee_no, "candidate.employee_no", err)

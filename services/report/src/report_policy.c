@@ -142,6 +142,10 @@ report_policy_t *report_policy_from_json(json_t *doc, fc_err_t *err)
     if (rc == FC_OK)
         rc = s_bool(doc, "fast_track.include_proposed", 1, &self->fast.include_proposed, err);
     if (rc == FC_OK)
+        rc = s_bool(doc, "reserve_pool.village_days_count", 1, &self->reserve.village_days, err);
+    if (rc == FC_OK)
+        rc = s_bool(doc, "fast_track.village_days_count", 1, &self->fast.village_days, err);
+    if (rc == FC_OK)
         rc = s_int(doc, "visits.within_hours", 24, 1, 24 * 30, &self->visit_within_hours, err);
     if (rc == FC_OK)
         rc = s_int(doc, "lists.max_rows", 500, 1, 100000, &self->max_rows, err);

@@ -25,9 +25,11 @@ typedef struct {
     } ends;
     struct {
         int window_weeks, min_duty_days, min_merits, exclude_bad;
+        int village_days; /* days on village assignment count as frontline days (002 §12) */
     } reserve;
     struct {
         int window_weeks, min_duty_days, min_merits, include_proposed;
+        int village_days;
         char statuses[256]; /* a PostgreSQL text[] literal: {applicant,activist} */
     } fast;
     int visit_within_hours;

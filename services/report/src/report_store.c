@@ -247,6 +247,95 @@ int report_store_key_event(fc_pg_t *pg, const Fc__V1__CadreKeyEvent *e, fc_err_t
                      6, p, NULL, err);
 }
 
+int report_store_clearance(fc_pg_t *pg, const Fc__V1__AssessmentRecordEvent *e, fc_err_t *err)
+{
+    char by[24], at[24];
+    I64(by, e->record_id);
+    I64(at, e->at_us);
+    char nc[16];
+    I64(nc, (long long)e->n_cleared);
+    const char *q[] = {e->kind, by, e->employee_no, e->org_code ? e->org_code : "", at, nc};
+    int rc0 = fc_pg_cmd(pg,
+                        "INSERT INTO assessment_record (kind, record_id, employee_no, org_code,"
+                        " at_us, cleared) VALUES ($1, $2, $3, $4, $5, $6)"
+                        " ON CONFLICT (kind, record_id) DO NOTHING",
+                        6, q, NULL, err);
+    if (rc0 != FC_OK)
+        return rc0;
+    for (size_t i = 0; i < e->n_cleared; i++) {
+        char id[24];
+        I64(id, e->cleared[i]->record_id);
+        const char *p[] = {e->cleared[i]->kind, id, e->kind, by, at};
+        int rc = fc_pg_cmd(pg,
+                           "INSERT INTO clearance (kind, record_id, by_kind, by_id, at_us)"
+                           " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (kind, record_id) DO NOTHING",
+                           5, p, NULL, err);
+        if (rc != FC_OK)
+            return rc;
+    }
+    return FC_OK;
+}
+
+int report_store_discrimination(fc_pg_t *pg, const Fc__V1__DiscriminationCaseChanged *d,
+                                fc_err_t *err)
+{
+    char id[24], at[24];
+    I64(id, d->case_id);
+    I64(at, d->at_us);
+    const char *p[] = {id, d->employee_no, d->org_code ? d->org_code : "",
+                       d->victim ? d->victim : "", at, d->state, d->outcome ? d->outcome : ""};
+    /* reported -> handling -> closed; a closed case stays closed whatever arrives late */
+    return fc_pg_cmd(pg,
+                     "INSERT INTO discrimination AS d (case_id, employee_no, org_code, victim,"
+                     " reported_us, state, outcome, closed_us) VALUES ($1, $2, $3, $4, $5, $6, $7,"
+                     " CASE WHEN $6 = 'closed' THEN $5::bigint END)"
+                     " ON CONFLICT (case_id) DO UPDATE SET"
+                     " state = CASE WHEN d.state = 'closed' THEN d.state ELSE EXCLUDED.state END,"
+                     " outcome = CASE WHEN d.state = 'closed' THEN d.outcome"
+                     " ELSE EXCLUDED.outcome END,"
+                     " closed_us = coalesce(d.closed_us, EXCLUDED.closed_us),"
+                     " reported_us = CASE WHEN EXCLUDED.state = 'reported'"
+                     " THEN EXCLUDED.reported_us ELSE d.reported_us END",
+                     7, p, NULL, err);
+}
+
+int report_store_village(fc_pg_t *pg, const Fc__V1__VillageAssignment *a, int64_t at_us,
+                         fc_err_t *err)
+{
+    char id[24], st[24], pr[24], ret[24], sd[16], rd[16], at[24];
+    I64(id, a->assignment_id);
+    I64(st, a->start_us);
+    I64(pr, a->planned_return_us);
+    I64(ret, a->returned_us);
+    I64(sd, fc_time_local_day(a->start_us));
+    I64(rd, a->returned_us ? fc_time_local_day(a->returned_us) : 0);
+    I64(at, at_us);
+    const char *p[] = {id,
+                       a->employee_no,
+                       a->org_code ? a->org_code : "",
+                       a->village ? a->village : "",
+                       a->township ? a->township : "",
+                       st,
+                       a->planned_return_us ? pr : NULL,
+                       a->returned_us ? ret : NULL,
+                       sd,
+                       a->returned_us ? rd : NULL,
+                       at};
+    /* a return is final (intake refuses changes after it): a redelivered older event never
+     * undoes it */
+    return fc_pg_cmd(pg,
+                     "INSERT INTO village AS v (assignment_id, employee_no, org_code, village,"
+                     " township, start_us, planned_return_us, returned_us, start_day, return_day,"
+                     " updated_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+                     " ON CONFLICT (assignment_id) DO UPDATE SET"
+                     " planned_return_us = CASE WHEN v.returned_us IS NULL"
+                     " THEN EXCLUDED.planned_return_us ELSE v.planned_return_us END,"
+                     " returned_us = coalesce(v.returned_us, EXCLUDED.returned_us),"
+                     " return_day = coalesce(v.return_day, EXCLUDED.return_day),"
+                     " updated_us = greatest(v.updated_us, EXCLUDED.updated_us)",
+                     11, p, NULL, err);
+}
+
 int report_store_party_candidate(fc_pg_t *pg, const Fc__V1__PartyCandidate *c, fc_err_t *err)
 {
     char at[24];
@@ -1016,7 +1105,7 @@ PGresult *report_store_q_merits(fc_pg_t *pg, const report_week_t *wk, fc_err_t *
         "  count(*) FILTER (WHERE kind = 'accountability') k4,"
         "  count(*) FILTER (WHERE kind = 'reassignment') k5,"
         "  count(*) FILTER (WHERE kind = 'disciplinary') k6"
-        "  FROM merit x JOIN rpt_map m ON m.org_code = x.org_code"
+        "  FROM merit_live x JOIN rpt_map m ON m.org_code = x.org_code"
         "  WHERE x.at_us >= $1 AND x.at_us < $2 GROUP BY GROUPING SETS ((m.unit_code), ()))"
         " SELECT r.unit_code, r.name, coalesce(a.k1, 0), coalesce(a.k2, 0), coalesce(a.k3, 0),"
         " coalesce(a.good, 0), coalesce(a.k4, 0), coalesce(a.k5, 0), coalesce(a.k6, 0)" BY_UNIT_FROM
@@ -1033,11 +1122,81 @@ PGresult *report_store_q_merit_list(fc_pg_t *pg, const report_week_t *wk, int li
     return fc_pg_exec(pg,
                       "SELECT x.record_id, x.at_us, m.unit_code, x.employee_no,"
                       " coalesce(p.name, ''), x.kind, x.reason, x.issued_by, count(*) OVER ()"
-                      " FROM merit x JOIN rpt_map m ON m.org_code = x.org_code"
+                      " FROM merit_live x JOIN rpt_map m ON m.org_code = x.org_code"
                       " LEFT JOIN person p ON p.employee_no = x.employee_no"
                       " WHERE x.at_us >= $1 AND x.at_us < $2 ORDER BY x.at_us, x.record_id"
                       " LIMIT $3",
                       3, p, err);
+}
+
+/* 驻村第一书记 (002 §12) by unit: on assignment at the week end, returned during the week,
+ * returned before the week end, and past the planned return (as of now) still in the village */
+PGresult *report_store_q_village(fc_pg_t *pg, const report_week_t *wk, int64_t now_us,
+                                 fc_err_t *err)
+{
+    WEEK_PARAMS(wk);
+    char now[24];
+    I64(now, now_us);
+    const char *p[] = {ws, we, now};
+    return fc_pg_exec(
+        pg,
+        "WITH a AS (SELECT m.unit_code,"
+        "  count(DISTINCT x.employee_no) FILTER (WHERE x.start_us < $2"
+        "  AND (x.returned_us IS NULL OR x.returned_us >= $2)) onv,"
+        "  count(*) FILTER (WHERE x.returned_us >= $1 AND x.returned_us < $2) rw,"
+        "  count(*) FILTER (WHERE x.returned_us < $2) rt,"
+        "  count(*) FILTER (WHERE x.start_us < $2 AND x.planned_return_us < least($2, $3)"
+        "  AND (x.returned_us IS NULL OR x.returned_us >= least($2, $3))) od"
+        "  FROM village x JOIN rpt_map m ON m.org_code = x.org_code"
+        "  GROUP BY GROUPING SETS ((m.unit_code), ()))"
+        " SELECT r.unit_code, r.name, coalesce(a.onv, 0), coalesce(a.rw, 0), coalesce(a.rt, 0),"
+        " coalesce(a.od, 0)" BY_UNIT_FROM BY_UNIT_ORDER,
+        3, p, err);
+}
+
+PGresult *report_store_q_village_list(fc_pg_t *pg, const report_week_t *wk, int limit,
+                                      fc_err_t *err)
+{
+    WEEK_PARAMS(wk);
+    char lim[16];
+    I64(lim, limit);
+    const char *p[] = {ws, we, lim};
+    return fc_pg_exec(pg,
+                      "SELECT m.unit_code, x.employee_no, coalesce(p.name, ''), x.village,"
+                      " x.township, x.start_us, x.planned_return_us, x.returned_us,"
+                      " count(*) OVER () FROM village x JOIN rpt_map m ON m.org_code = x.org_code"
+                      " LEFT JOIN person p ON p.employee_no = x.employee_no"
+                      " WHERE x.start_us < $2 AND (x.returned_us IS NULL OR x.returned_us >= $1)"
+                      " ORDER BY m.unit_code, x.employee_no, x.start_us LIMIT $3",
+                      3, p, err);
+}
+
+/* 撑腰鼓劲 (000 §9) by unit: fault-tolerance decisions and clarifications dated in the week, the
+ * records they cleared, discrimination cases reported and closed in the week, open at its end */
+PGresult *report_store_q_support(fc_pg_t *pg, const report_week_t *wk, fc_err_t *err)
+{
+    WEEK_PARAMS(wk);
+    const char *p[] = {ws, we};
+    return fc_pg_exec(
+        pg,
+        "WITH x AS (SELECT org_code, kind, at_us, cleared, NULL::bigint closed_us, '' st"
+        "  FROM assessment_record UNION ALL SELECT org_code, 'discrimination', reported_us, 0,"
+        "  closed_us, state FROM discrimination),"
+        " a AS (SELECT m.unit_code,"
+        "  count(*) FILTER (WHERE kind = 'fault_tolerance' AND at_us >= $1 AND at_us < $2) ft,"
+        "  count(*) FILTER (WHERE kind = 'clarification' AND at_us >= $1 AND at_us < $2) cl,"
+        "  coalesce(sum(cleared) FILTER (WHERE kind <> 'discrimination' AND at_us >= $1"
+        "  AND at_us < $2), 0) cd,"
+        "  count(*) FILTER (WHERE kind = 'discrimination' AND at_us >= $1 AND at_us < $2) dr,"
+        "  count(*) FILTER (WHERE kind = 'discrimination' AND closed_us >= $1"
+        "  AND closed_us < $2) dc,"
+        "  count(*) FILTER (WHERE kind = 'discrimination' AND at_us < $2"
+        "  AND (closed_us IS NULL OR closed_us >= $2)) dopen"
+        "  FROM x JOIN rpt_map m ON m.org_code = x.org_code"
+        "  GROUP BY GROUPING SETS ((m.unit_code), ()))"
+        " SELECT r.unit_code, r.name, coalesce(a.ft, 0), coalesce(a.cl, 0), coalesce(a.cd, 0),"
+        " coalesce(a.dr, 0), coalesce(a.dc, 0), coalesce(a.dopen, 0)" BY_UNIT_FROM BY_UNIT_ORDER,
+        2, p, err);
 }
 
 #define ENDS_CTE                                                                                   \
@@ -1046,10 +1205,10 @@ PGresult *report_store_q_merit_list(fc_pg_t *pg, const report_week_t *wk, int li
     "  WHERE (p.cadre_level NOT IN ('', 'none') OR p.leadership_team)"                             \
     "  AND p.first_seen_us < $2),"                                                                 \
     " k AS (SELECT employee_no, count(*) FILTER (WHERE polarity = 'good') good,"                   \
-    "  count(*) FILTER (WHERE polarity = 'bad') bad FROM key_event"                                \
+    "  count(*) FILTER (WHERE polarity = 'bad') bad FROM key_event_live"                           \
     "  WHERE at_us >= $1 AND at_us < $2 GROUP BY employee_no),"                                    \
     " mr AS (SELECT employee_no, count(*) FILTER (WHERE NOT accountability) comm,"                 \
-    "  count(*) FILTER (WHERE accountability) acc FROM merit"                                      \
+    "  count(*) FILTER (WHERE accountability) acc FROM merit_live"                                 \
     "  WHERE at_us >= $1 AND at_us < $2 GROUP BY employee_no),"                                    \
     " ch AS (SELECT employee_no, count(DISTINCT iso_week) overdue FROM chase"                      \
     "  WHERE iso_week = ANY($3::text[]) GROUP BY employee_no),"                                    \
@@ -1108,12 +1267,19 @@ PGresult *report_store_q_candidates(fc_pg_t *pg, const report_week_t *wk, const 
     I64(ex, q->exclude_bad);
     I64(ip, q->include_proposed);
     I64(lim, limit);
+    char nd[16], vd[8];
+    I64(nd, q->now_day);
+    I64(vd, q->village_days);
     int fast = strcmp(which, "fast_track") == 0;
-    const char *p[] = {from, to, fd, td, md, mm, ex, ip, q->statuses ? q->statuses : "{}", lim};
+    const char *p[] = {from, to, fd, td, md, mm, ex, ip, q->statuses ? q->statuses : "{}",
+                       lim,  nd, vd};
     const char *pop_reserve =
         "WITH pop AS (SELECT m.unit_code, p.employee_no, p.name, p.cadre_level AS status,"
         "  false AS proposed FROM person p JOIN rpt_map m ON m.org_code = p.org_code"
-        "  WHERE (p.cadre_level NOT IN ('', 'none') OR p.young_cadre) AND NOT p.reserve_pool"
+        "  WHERE (p.cadre_level NOT IN ('', 'none') OR p.young_cadre"
+        "  OR ($12::int <> 0 AND EXISTS (SELECT 1 FROM village v"
+        "  WHERE v.employee_no = p.employee_no AND v.start_us < $2"
+        "  AND coalesce(v.returned_us, $2) > $1))) AND NOT p.reserve_pool"
         "  AND p.first_seen_us < $2 AND $9::text[] IS NOT NULL AND $8::int >= 0),";
     const char *pop_fast =
         "WITH pop AS (SELECT m.unit_code, p.employee_no, p.name, p.party_status AS status,"
@@ -1123,31 +1289,41 @@ PGresult *report_store_q_candidates(fc_pg_t *pg, const report_week_t *wk, const 
         "  WHERE p.party_status = ANY($9::text[]) AND p.first_seen_us < $2),";
     char *sql = fc_xasprintf(
         "%s"
-        " dd AS (SELECT d.employee_no, count(DISTINCT g.day) days FROM duty d"
+        /* a day on village assignment (002 §12: the rural front line) is a frontline day:
+         * from the start day to the day before the return, at most up to today */
+        " vday AS (SELECT v.employee_no, g.day FROM village v"
+        "  JOIN pop ON pop.employee_no = v.employee_no,"
+        "  generate_series(greatest(v.start_day, $3::int),"
+        "  least(coalesce(v.return_day - 1, $11::int), $4::int - 1, $11::int)) g(day)"
+        "  WHERE $12::int <> 0),"
+        " vd AS (SELECT employee_no, count(DISTINCT day) vdays FROM vday GROUP BY employee_no),"
+        " dd AS (SELECT u.employee_no, count(DISTINCT u.day) days FROM ("
+        "  SELECT d.employee_no, g.day FROM duty d"
         "  JOIN pop ON pop.employee_no = d.employee_no,"
         "  generate_series(greatest(d.start_day, $3::int), least(d.end_day, $4::int - 1)) g(day)"
         "  WHERE d.start_us < $2 AND coalesce(d.end_us, d.start_us + 1) > $1"
-        "  GROUP BY d.employee_no),"
+        "  UNION ALL SELECT employee_no, day FROM vday) u GROUP BY u.employee_no),"
         " k AS (SELECT employee_no, count(*) FILTER (WHERE polarity = 'good') good,"
-        "  count(*) FILTER (WHERE polarity = 'bad') bad FROM key_event"
+        "  count(*) FILTER (WHERE polarity = 'bad') bad FROM key_event_live"
         "  WHERE at_us >= $1 AND at_us < $2 GROUP BY employee_no),"
         " mr AS (SELECT employee_no, count(*) FILTER (WHERE NOT accountability) comm,"
-        "  count(*) FILTER (WHERE accountability) acc FROM merit"
+        "  count(*) FILTER (WHERE accountability) acc FROM merit_live"
         "  WHERE at_us >= $1 AND at_us < $2 GROUP BY employee_no),"
-        " x AS (SELECT pop.*, coalesce(dd.days, 0) days,"
+        " x AS (SELECT pop.*, coalesce(dd.days, 0) days, coalesce(vd.vdays, 0) vdays,"
         "  coalesce(k.good, 0) + coalesce(mr.comm, 0) merits,"
         "  coalesce(k.bad, 0) + coalesce(mr.acc, 0) bads FROM pop"
         "  LEFT JOIN dd USING (employee_no) LEFT JOIN k USING (employee_no)"
-        "  LEFT JOIN mr USING (employee_no))"
+        "  LEFT JOIN mr USING (employee_no) LEFT JOIN vd USING (employee_no))"
         " SELECT unit_code, employee_no, name, status, days, merits, proposed::int,"
         " concat_ws('；', format('一线执勤 %%s 天', days),"
+        "  CASE WHEN vdays > 0 THEN format('其中驻村第一书记 %%s 天', vdays) END,"
         "  CASE WHEN merits > 0 THEN format('表彰及好的关键事件 %%s 次', merits) END,"
         "  CASE WHEN proposed THEN '组织已提名火线发展' END), count(*) OVER () FROM x"
         " WHERE %s ORDER BY unit_code, employee_no LIMIT $10",
         fast ? pop_fast : pop_reserve,
         fast ? "((days >= $5::int AND merits >= $6::int) OR proposed) AND $7::int >= 0"
              : "days >= $5::int AND merits >= $6::int AND NOT ($7::int <> 0 AND bads > 0)");
-    PGresult *r = fc_pg_exec(pg, sql, 10, p, err);
+    PGresult *r = fc_pg_exec(pg, sql, 12, p, err);
     free(sql);
     return r;
 }

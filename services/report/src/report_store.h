@@ -33,6 +33,14 @@ int report_store_weekly_report(fc_pg_t *pg, const Fc__V1__WeeklyReportSubmitted 
 int report_store_merit(fc_pg_t *pg, const Fc__V1__MeritRecord *m, fc_err_t *err);
 int report_store_key_event(fc_pg_t *pg, const Fc__V1__CadreKeyEvent *e, fc_err_t *err);
 int report_store_party_candidate(fc_pg_t *pg, const Fc__V1__PartyCandidate *c, fc_err_t *err);
+/* Records of the assessment that a fault-tolerance or clarification record cleared. */
+int report_store_clearance(fc_pg_t *pg, const Fc__V1__AssessmentRecordEvent *e, fc_err_t *err);
+/* A discrimination case's state (reported, handling, closed). */
+int report_store_discrimination(fc_pg_t *pg, const Fc__V1__DiscriminationCaseChanged *d,
+                                fc_err_t *err);
+/* A village first-secretary assignment as last published (at_us: the event's time). */
+int report_store_village(fc_pg_t *pg, const Fc__V1__VillageAssignment *a, int64_t at_us,
+                         fc_err_t *err);
 /* step: requested|funded|approved|paid|rejected|expired|reversed. */
 int report_store_disbursement(fc_pg_t *pg, const Fc__V1__Disbursement *d, const char *step,
                               int64_t at_us, fc_err_t *err);
@@ -133,11 +141,24 @@ typedef struct {
 PGresult *report_store_q_two_ends(fc_pg_t *pg, const report_week_t *wk, const char *which,
                                   const report_ends_q_t *q, int limit, fc_err_t *err);
 
+/* fault_tolerance, clarifications, cleared, discrimination_reported, discrimination_closed,
+ * discrimination_open */
+PGresult *report_store_q_support(fc_pg_t *pg, const report_week_t *wk, fc_err_t *err);
+/* on_assignment, returned_week, returned_to_date, overdue_return */
+PGresult *report_store_q_village(fc_pg_t *pg, const report_week_t *wk, int64_t now_us,
+                                 fc_err_t *err);
+/* unit_code, employee_no, name, village, township, start_us, planned_return_us, returned_us,
+ * total: assignments overlapping the week */
+PGresult *report_store_q_village_list(fc_pg_t *pg, const report_week_t *wk, int limit,
+                                      fc_err_t *err);
+
 typedef struct {
     int64_t from_us;
     int64_t from_day;
     int min_duty_days, min_merits, exclude_bad, include_proposed;
     const char *statuses; /* fast track: Party statuses, a text[] literal */
+    int64_t now_day;      /* today: village days count up to it */
+    int village_days;     /* days on village assignment count as frontline days */
 } report_cand_q_t;
 /* which: "reserve" | "fast_track". unit_code, employee_no, name, status (cadre level or Party
  * status), duty_days, merits, proposed, reason, total */
