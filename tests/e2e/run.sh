@@ -135,4 +135,21 @@ NODE_PATH=$repo/web/node_modules node --test --test-reporter=spec --test-concurr
   "${FC_E2E_TESTS:-$repo/tests/e2e/console.test.mjs}"
 status=$?
 echo "screenshots: $out"
+
+# the demo's screenshot script (web/tools/screenshots.mjs) on this system: every page written
+# (--strict), and a machine without Chromium is a message and exit 0, not a failure
+echo "== screenshot script"
+shots=$FC_TEST_VAR_DIR/shots
+rm -rf "$shots"
+if ! bash "$repo/web/tools/screenshots.sh" --url "$base" --token "$FC_E2E_GROUP_TOKEN" --out "$shots" --strict; then
+  echo "run.sh: web/tools/screenshots.sh failed" >&2
+  status=1
+fi
+n=$(find "$shots" -name '*.png' -size +2k | wc -l)
+((n >= 16)) || { echo "run.sh: the screenshot script wrote $n pictures, want 16" >&2; status=1; }
+msg=$(FC_CHROMIUM=/nonexistent/chromium bash "$repo/web/tools/screenshots.sh" --url "$base" --token "$FC_E2E_GROUP_TOKEN" --out "$shots/none")
+[[ $? == 0 && $msg == *"skipped: Chromium is missing"* && ! -e $shots/none ]] ||
+  { echo "run.sh: without Chromium the screenshot script must say so and exit 0: $msg" >&2; status=1; }
+msg=$(bash "$repo/web/tools/screenshots.sh" --url "$base" --token fct_not_a_real_token_at_all_0000000000000000 --out "$shots/bad" 2>&1)
+[[ $? == 1 && $msg == *"refused"* ]] || { echo "run.sh: a refused token must fail the screenshot script: $msg" >&2; status=1; }
 exit $status
