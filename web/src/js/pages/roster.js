@@ -146,6 +146,12 @@ export async function render(el, _params, ctx) {
     ? h('button', { type: 'button', ...extra, class: `cell-btn${cls ? ` ${cls}` : ''}`, 'data-cell': '', 'data-row': row, 'data-col': col, on: { click: onExplain } }, content)
     : h('div', { ...extra, class: `cell-text${cls ? ` ${cls}` : ''}` }, content));
 
+  // One uncovered entry per post, shift and day: rotation may list each missing place apart.
+  const merged = (gaps) => (gaps.length < 2 ? gaps : [{ ...gaps[0],
+    missing: gaps.reduce((n, u) => n + (u.missing || 0), 0),
+    reason: [...new Set(gaps.map((u) => u.reason).filter(Boolean))].join(', '),
+    text: [...new Set(gaps.map((u) => u.text || u.reason).filter(Boolean))].join('\n') }]);
+
   function orgCalendar(reply, dates, postFilter) {
     const entries = (reply.entries || []).filter((e) => !postFilter || e.post_code === postFilter);
     const uncovered = (reply.uncovered || []).filter((u) => !postFilter || u.post_code === postFilter);
@@ -166,7 +172,7 @@ export async function render(el, _params, ctx) {
         return h('tr', {}, h('th', { scope: 'row' }, `${row.post_name} ${row.post_code}`, h('br', {}), h('small', {}, `${row.shift_id} ${row.time}`)),
           dates.map((d, c) => {
             const people = at(entries, k, d);
-            const gaps = at(uncovered, k, d);
+            const gaps = merged(at(uncovered, k, d));
             const rest = people.some((e) => REST_NOTE.test(e.note || ''));
             const cls = [gaps.length ? 'cell-uncovered' : '', rest ? 'cell-rest' : ''].filter(Boolean).join(' ');
             return h('td', { class: cls || null, 'data-date': d, 'data-uncovered': gaps.length ? 'true' : null, 'data-rest': rest ? 'true' : null },
