@@ -1017,8 +1017,8 @@ static int cmd_person_show(fcctl_t *ctl, int argc, char **argv)
 static const char *s_party_zh(const char *s)
 {
     static const char *const map[][2] = {
-        {"member", "党员"},     {"probationary", "预备党员"}, {"development_target", "发展对象"},
-        {"activist", "积极分子"}, {"applicant", "申请人"},     {"none", "群众"}};
+        {"member", "党员"},       {"probationary", "预备党员"}, {"development_target", "发展对象"},
+        {"activist", "积极分子"}, {"applicant", "申请人"},      {"none", "群众"}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(s, map[i][0]) == 0)
             return map[i][1];

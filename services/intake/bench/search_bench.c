@@ -23,8 +23,9 @@
 
 #define ROUNDS 5 /* each query this many times */
 
-static const char *s_queries[] = {"王", "李", "欧阳", "张伟", "王建国", "建国", "秀英", "司马",
-                                  "E0012", "e00777", "E1",  "刘洋", "芳",   "陈静", "黄",  "E14999"};
+static const char *s_queries[] = {"王",   "李",   "欧阳",  "张伟",   "王建国", "建国",
+                                  "秀英", "司马", "E0012", "e00777", "E1",     "刘洋",
+                                  "芳",   "陈静", "黄",    "E14999"};
 #define NQ (sizeof s_queries / sizeof s_queries[0])
 
 static double s_now(void)

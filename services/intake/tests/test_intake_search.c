@@ -256,9 +256,9 @@ static void test_bad_input(void **state)
     s_refused("offset", "EINVAL", "person search 王 --offset 10001");
     s_refused("org_code", "EINVAL", "person search 王 --org 'B 1'");
     /* migration 0004: both indexes, and the grams of a three-character name (1- and 2-grams) */
-    long long n = fc_h_scalar(
-        "SELECT count(*) FROM pg_indexes WHERE schemaname = 'intake'"
-        " AND indexname IN ('person_name_grams', 'person_employee_no_lower')");
+    long long n =
+        fc_h_scalar("SELECT count(*) FROM pg_indexes WHERE schemaname = 'intake'"
+                    " AND indexname IN ('person_name_grams', 'person_employee_no_lower')");
     assert_int_equal(n, 2);
     assert_int_equal(fc_h_scalar("SELECT cardinality(intake.person_name_grams('欧阳娜'))"), 5);
 }
