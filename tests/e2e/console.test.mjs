@@ -211,6 +211,110 @@ test('the person\'s file opens inside the subtree, and user text stays text', as
   await done(page, '09-person-escaped');
 });
 
+test('people search: part of a name or the start of an employee number, inside the subtree only', async (t) => {
+  const page = await tab();
+  await signIn(page, S01);
+  await page.goto(`${BASE}/people`);
+  if (!has('intake.person_search')) return expectUnavailable(page, 'intake.person_search', t);
+  const search = async (q, org = '') => {
+    await page.fill('#people-q', q);
+    await page.fill('#people-org', org);
+    await page.press('#people-q', 'Enter');
+    await page.waitForFunction((want) => new URLSearchParams(location.search).get('q') === want
+      && (document.querySelector('#people-results[data-results]') || document.querySelector('#people-results [data-state]')), q);
+  };
+  const hits = () => page.$$eval('#people-results a[data-emp]', (as) => as.map((a) => a.dataset.emp));
+  // one character of a Chinese name, in the subtree only (张强 of S02 is not found)
+  await search('王');
+  assert.deepEqual(await hits(), ['E1001']);
+  assert.match(await page.textContent('#people-results'), /炼铁第一党支部（S01B1）/);
+  await search('张');
+  assert.deepEqual(await hits(), []);
+  assert.equal(await page.getAttribute('#people-results', 'data-results'), '0');
+  // the beginning of an employee number, any case; a hostile name stays text
+  await search('e100');
+  assert.deepEqual(await hits(), ['E1001', 'E1002', 'E1009']);
+  assert.equal(await page.$$eval('main img', (x) => x.length), 0);
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  await page.screenshot({ path: `${SHOTS}/16-people-search.png`, fullPage: true });
+  // another subsidiary's unit: no access, as the API said
+  await search('王', 'S02B1');
+  await page.waitForSelector('#people-results [data-state="no-access"]');
+  const calls = page.api.filter((c) => /intake\/person_search$/.test(c.url)).map((c) => c.status);
+  assert.deepEqual(calls, [200, 200, 200, 403]);
+  // the address keeps the query: reloading shows the same results; a hit opens the file
+  await search('李');
+  await page.reload();
+  await page.waitForSelector('#people-results a[data-emp="E1002"]');
+  await page.click('#people-results a[data-emp="E1002"]');
+  await page.waitForSelector('.page[data-page="person"][data-status="200"]');
+  assert.match(await page.textContent('main h1'), /李芳/);
+  await done(page, '17-people-open');
+});
+
+test('roster calendar: uncovered shifts and forced rest highlighted, every cell explained by click or keyboard', async (t) => {
+  const page = await tab();
+  await signIn(page, S01);
+  await page.goto(`${BASE}/roster`);
+  if (!has('rotation.roster_show')) return expectUnavailable(page, 'rotation.roster_show', t);
+  const from = process.env.FC_E2E_ROSTER_FROM;
+  assert.ok(from, 'run.sh planned a roster');
+  // the unit's calendar: a row per post and shift, a column per day; P02 needs more people
+  // than S01 has, so some of its shifts are uncovered
+  await page.goto(`${BASE}/roster?org=S01&from=${from}&days=7`);
+  await page.waitForSelector('#roster-out[data-loaded] table[data-roster="org"]');
+  assert.equal(await page.$$eval('table[data-roster="org"] thead th[data-date]', (x) => x.length), 7);
+  assert.ok(await page.$$eval('td[data-uncovered="true"].cell-uncovered', (x) => x.length) > 0, 'uncovered shifts are highlighted');
+  assert.ok(await page.$$eval('button[data-cell][data-emp]', (x) => x.length) > 0, 'people are on the roster');
+  const unlabelled = await page.$$eval('main input, main select, main textarea', (els) =>
+    els.filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map((e) => e.name));
+  assert.deepEqual(unlabelled, []);
+  await page.screenshot({ path: `${SHOTS}/18-roster-unit.png`, fullPage: true });
+  // click: a person's day is explained by rotation (its text and rule checks)
+  const first = await page.$('button[data-cell][data-emp]');
+  const emp = await first.getAttribute('data-emp');
+  const date = await first.getAttribute('data-date');
+  await first.click();
+  await page.waitForSelector('#roster-explain:not([hidden]) [data-explain="text"]');
+  assert.match(await page.textContent('#roster-explain h2'), new RegExp(`${emp} · ${date}`));
+  assert.ok((await page.textContent('#roster-explain [data-explain="text"]')).trim().length > 3);
+  assert.ok(page.api.some((c) => /rotation\/roster_explain$/.test(c.url) && c.status === 200), JSON.stringify(page.api));
+  await page.screenshot({ path: `${SHOTS}/19-roster-explain.png`, fullPage: true });
+  // keyboard: arrows move between cells, Enter explains the focused one
+  await page.focus('button[data-cell][data-gap]');
+  const gapDate = await page.evaluate(() => document.activeElement.dataset.date);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((d) => document.querySelector('#roster-explain h2').textContent.includes(d)
+    && /缺员/.test(document.querySelector('#roster-explain h2').textContent), gapDate);
+  assert.ok((await page.textContent('#roster-explain [data-explain="text"]')).trim().length > 0, 'an uncovered shift says why');
+  const col = () => page.evaluate(() => document.activeElement.dataset.col);
+  await page.keyboard.press('Home');
+  assert.equal(await col(), '0');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await col(), '1');
+  await page.keyboard.press('End');
+  assert.equal(await col(), '6');
+  // a person's calendar: E1002 was sent to rest after 13 hours on duty
+  await page.goto(`${BASE}/roster?emp=E1002&from=${from}&days=7`);
+  await page.waitForSelector('#roster-out[data-loaded] table[data-roster="person"]');
+  assert.ok(await page.$$eval('td[data-rest="true"].cell-rest', (x) => x.length) > 0, 'the forced rest is highlighted');
+  await page.click('td[data-rest="true"] button[data-cell]');
+  await page.waitForSelector('#roster-explain:not([hidden]) [data-explain="text"]');
+  await page.screenshot({ path: `${SHOTS}/20-roster-person.png`, fullPage: true });
+  // English on request; a bad number of days names the field and asks nothing of the API
+  await page.click('#lang-btn');
+  await page.waitForSelector('table[data-roster="person"] caption');
+  assert.match(await page.textContent('table[data-roster="person"] caption'), /^Roster of /);
+  const n = page.api.length;
+  await page.fill('#roster-days', '500');
+  await page.click('#roster-form button[type=submit]');
+  await page.waitForSelector('#roster-form .form-error:not([hidden])');
+  assert.match(await page.textContent('#roster-form .form-error'), /days/);
+  assert.equal(page.api.length, n);
+  await page.click('#lang-btn');
+  await done(page);
+});
+
 test('a subsidiary admin cannot open another subsidiary\'s person: no access, the API said 403', async () => {
   const page = await tab();
   await signIn(page, S01);

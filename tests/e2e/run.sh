@@ -90,6 +90,31 @@ if [[ " ${services[*]} " == *" welfare "* ]]; then
   q funds topup S01 retained_party_fee 50000 --memo 端到端测试
   q pay request E1002 hardship 1200 --key e2e-pay-1 --memo 家庭困难帮扶
 fi
+# a roster of S01 for the roster page: two posts, one needing more people than S01 has (its
+# shifts stay uncovered), planned from today; then E1002 came back on duty after one hour of
+# rest (the minimum is 11): rotation orders a forced rest and hands those days' shifts on
+if [[ " ${services[*]} " == *" rotation "* ]]; then
+  q post add P01 --org S01B1 --name 北门卡口 --kind checkpoint --risk 2 --shifts '08:00-16:00*1;16:00-00:00*1'
+  q post add P02 --org S01B1 --name 测温点 --kind temperature_station --risk 2 --shifts '08:00-20:00*3'
+  wait_sql() { # SQL expected-value what
+    for _ in $(seq 1 300); do
+      [[ $(psql -X -qtA "$FC_PG_ADMIN_URL" -c "$1" 2>/dev/null) == "$2" ]] && return 0
+      sleep 0.1
+    done
+    echo "run.sh: timed out waiting for $3" >&2
+    exit 1
+  }
+  wait_sql "SELECT count(*) FROM rotation.post WHERE post_code IN ('P01', 'P02')" 2 "rotation's posts"
+  wait_sql "SELECT count(*) FROM rotation.person WHERE employee_no IN ('E1001', 'E1002', 'E1009')" 3 "rotation's people"
+  export FC_E2E_ROSTER_FROM=$(TZ=Asia/Shanghai date +%F)
+  q roster plan --org S01 --from "$FC_E2E_ROSTER_FROM" --days 7 --time-limit 2
+  ago() { date -u -d "$1 ago" +%FT%TZ; }
+  q duty in E1002 P01 --at "$(ago '5 hours')"
+  q duty out E1002 --at "$(ago '4 hours')"
+  q duty in E1002 P01 --at "$(ago '3 hours')"
+  q duty out E1002 --at "$(ago '2 hours')"
+  wait_sql "SELECT count(*) > 0 FROM rotation.forced_rest WHERE employee_no = 'E1002'" t "E1002's forced rest"
+fi
 token() { "$fcctl" --json token create --name "$1" --role "$2" --org "$3" | node -e \
   'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);process.stdout.write(j.secret||"")})'; }
 export FC_E2E_URL=$base
@@ -110,4 +135,21 @@ NODE_PATH=$repo/web/node_modules node --test --test-reporter=spec --test-concurr
   "${FC_E2E_TESTS:-$repo/tests/e2e/console.test.mjs}"
 status=$?
 echo "screenshots: $out"
+
+# the demo's screenshot script (web/tools/screenshots.mjs) on this system: every page written
+# (--strict), and a machine without Chromium is a message and exit 0, not a failure
+echo "== screenshot script"
+shots=$FC_TEST_VAR_DIR/shots
+rm -rf "$shots"
+if ! bash "$repo/web/tools/screenshots.sh" --url "$base" --token "$FC_E2E_GROUP_TOKEN" --out "$shots" --strict; then
+  echo "run.sh: web/tools/screenshots.sh failed" >&2
+  status=1
+fi
+n=$(find "$shots" -name '*.png' -size +2k | wc -l)
+((n >= 16)) || { echo "run.sh: the screenshot script wrote $n pictures, want 16" >&2; status=1; }
+msg=$(FC_CHROMIUM=/nonexistent/chromium bash "$repo/web/tools/screenshots.sh" --url "$base" --token "$FC_E2E_GROUP_TOKEN" --out "$shots/none")
+[[ $? == 0 && $msg == *"skipped: Chromium is missing"* && ! -e $shots/none ]] ||
+  { echo "run.sh: without Chromium the screenshot script must say so and exit 0: $msg" >&2; status=1; }
+msg=$(bash "$repo/web/tools/screenshots.sh" --url "$base" --token fct_not_a_real_token_at_all_0000000000000000 --out "$shots/bad" 2>&1)
+[[ $? == 1 && $msg == *"refused"* ]] || { echo "run.sh: a refused token must fail the screenshot script: $msg" >&2; status=1; }
 exit $status

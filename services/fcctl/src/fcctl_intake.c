@@ -1458,6 +1458,65 @@ static int cmd_person_show(fcctl_t *ctl, int argc, char **argv)
     return rc;
 }
 
+/* ---- people search ---------------------------------------------------------------------- */
+
+static const char *s_party_zh(const char *s)
+{
+    static const char *const map[][2] = {
+        {"member", "党员"},       {"probationary", "预备党员"}, {"development_target", "发展对象"},
+        {"activist", "积极分子"}, {"applicant", "申请人"},      {"none", "群众"}};
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(s, map[i][0]) == 0)
+            return map[i][1];
+    return s;
+}
+
+static void on_person_search(const ProtobufCMessage *m)
+{
+    const Fc__V1__PersonSearchReply *r = (const Fc__V1__PersonSearchReply *)m;
+    if (!r->n_people)
+        printf("未找到匹配的人员\n");
+    for (size_t i = 0; i < r->n_people; i++) {
+        const Fc__V1__PersonSearchHit *x = r->people[i];
+        printf("%-12s %s  %s（%s）  %s  %s%s%s%s%s\n", x->employee_no, x->name, x->org_name,
+               x->org_code, s_status(x->health_status), s_party_zh(x->party_status),
+               strcmp(x->cadre_level, "none") != 0 ? "  干部：" : "",
+               strcmp(x->cadre_level, "none") != 0 ? x->cadre_level : "",
+               x->leadership_team ? "  班子成员" : "", x->fit_for_frontline ? "" : "  不适合一线");
+    }
+    if (r->more)
+        printf("（还有更多结果：用 --offset 翻页，或缩小查询）\n");
+}
+
+/* `person search TEXT [--org CODE] [--limit N] [--offset N] [--json]` */
+static int cmd_person_search(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__PersonSearchRequest req = FC__V1__PERSON_SEARCH_REQUEST__INIT;
+    static const struct option opts[] = {{"org", required_argument, NULL, 'o'},
+                                         {"limit", required_argument, NULL, 'l'},
+                                         {"offset", required_argument, NULL, 'f'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "o:l:f:j", opts, NULL)) != -1) {
+        if (c == 'o')
+            req.org_code = optarg;
+        else if (c == 'l')
+            req.limit = atoi(optarg);
+        else if (c == 'f')
+            req.offset = atoi(optarg);
+        else if (c == 'j')
+            ctl->json = 1;
+        else
+            return FCCTL_EUSAGE;
+    }
+    if (optind != argc - 1)
+        return FCCTL_EUSAGE;
+    req.query = argv[optind];
+    return s_call(ctl, "intake.person_search", &req.base, &fc__v1__person_search_reply__descriptor,
+                  on_person_search);
+}
+
 /* ---- CSV import ------------------------------------------------------------------------------ */
 
 #define FCCTL_IMPORT_MAX_BYTES (64u * 1024 * 1024) /* 200k people are ~25 MB */
@@ -1907,6 +1966,9 @@ const fcctl_cmd_t fcctl_intake_cmds[] = {
     {"person show", "person show EMPNO [--json] [--limit N]",
      "a person's whole story: org path, attributes, duty hours, health, incidents, cases",
      cmd_person_show},
+    {"person search", "person search TEXT [--org CODE] [--limit N] [--offset N] [--json]",
+     "finds people of the subtree by employee number prefix or part of the name",
+     cmd_person_search},
     {"post add",
      "post add CODE --org CODE --name NAME --kind KIND --risk 1|2 --shifts "
      "'HH:MM-HH:MM*N;...'",

@@ -34,6 +34,8 @@ const gateway_route_t gateway_routes[] = {
       "查看一名人员（含健康状态、家庭照护情况）"),
     R("intake.person_file", person_file_request, person_file_reply, SECRETARY, S,
       "一人一档：值守、健康、事件、帮扶、奖惩等全部记录"),
+    R("intake.person_search", person_search_request, person_search_reply, VIEWER, S,
+      "按姓名或工号查找本人管辖范围内的人员"),
     R("intake.post_upsert", post_upsert_request, post_upsert_reply, ORG, W,
       "新建或更新一线岗位及班次"),
     R("intake.post_get", post_get_request, post_get_reply, VIEWER, 0, "查看一个一线岗位"),

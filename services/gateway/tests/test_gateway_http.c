@@ -180,6 +180,8 @@ static const s_cell_t s_matrix[] = {
      "employee_no=E1", "employee_no=E9"},
     {"intake.person_file", 1, "{\"employee_no\":\"E1\"}", "{\"employee_no\":\"E9\"}",
      "employee_no=E1&limit=5", "employee_no=E9"},
+    {"intake.person_search", 1, "{\"query\":\"E\",\"org_code\":\"S1B1\"}",
+     "{\"query\":\"E\",\"org_code\":\"H\"}", "query=E&org_code=S1B1&limit=5", "query=E&org_code=H"},
     ONLY_ROLE("intake.post_upsert"),
     ONLY_ROLE("intake.post_get"),
     {"intake.health_checkin", 1, "{\"checkins\":[{\"employee_no\":\"E1\",\"temperature_dc\":365}]}",
@@ -447,6 +449,33 @@ static long long s_checkins(void)
 static long long s_attempts(void)
 {
     return fc_h_scalar("SELECT count(*) FROM gateway.audit_log WHERE phase = 'attempt'");
+}
+
+/* People search: a unit outside the token's subtree is a 403 naming org_code (and nothing of
+ * it is answered); without a unit, the token's own subtree only. */
+static void test_person_search_scope(void **state)
+{
+    (void)state;
+    const char *tok = s_tok[1].secret; /* org_admin of S1 */
+    s_expect("GET", "/api/v1/intake/person_search?query=E&org_code=S2", tok, NULL, 403, "EDENIED",
+             "org_code");
+    s_expect("POST", "/api/v1/intake/person_search", tok, "{\"query\":\"李\",\"org_code\":\"S2\"}",
+             403, "EDENIED", "org_code");
+    s_expect("GET", "/api/v1/intake/person_search?query=E&limit=-1", tok, NULL, 400, "EINVAL",
+             "limit");
+    gw_resp_t r;
+    gw_http(&r, 0, "GET", "/api/v1/intake/person_search?query=E", tok, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"E1\""));
+    assert_null(strstr(r.body, "E2"));
+    assert_null(strstr(r.body, "E9"));
+    gw_resp_fini(&r);
+    /* a viewer may search (read), by name, with the unit's name in the answer */
+    gw_http(&r, 0, "GET", "/api/v1/intake/person_search?query=%E5%BC%A0", s_tok[3].secret, NULL,
+            NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"一支部\""));
+    gw_resp_fini(&r);
 }
 
 static void test_bad_input(void **state)
@@ -991,6 +1020,7 @@ int main(void)
         cmocka_unit_test(test_authorisation_matrix),
         cmocka_unit_test(test_tokens),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_person_search_scope),
         cmocka_unit_test(test_audit),
         cmocka_unit_test(test_idempotency_key),
         cmocka_unit_test(test_fcctl_same_answer),

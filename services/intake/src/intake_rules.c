@@ -99,6 +99,36 @@ int intake_rules_person(const Fc__V1__Person *p, fc_err_t *err)
     return FC_OK;
 }
 
+/* A people search (intake.person_search): the query is 1..64 characters without control
+ * characters; offset 0..10000; limit >= 0 (0 = the default, above the cap = the cap: the
+ * caller applies both). */
+int intake_rules_person_search(const Fc__V1__PersonSearchRequest *r, fc_err_t *err)
+{
+    const char *q = r->query ? r->query : "";
+    size_t chars = 0;
+    if (!*q)
+        return fc_err_set(err, FC_EINVAL, "query", "请输入姓名或工号");
+    for (const unsigned char *p = (const unsigned char *)q; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return fc_err_set(err, FC_EINVAL, "query", "不能含控制字符");
+        chars += (*p & 0xc0) != 0x80; /* UTF-8 is checked when the request is unpacked */
+    }
+    if (chars > INTAKE_SEARCH_MAX_QUERY)
+        return fc_err_set(err, FC_EINVAL, "query", "长度 %zu 个字符超过上限 %d", chars,
+                          INTAKE_SEARCH_MAX_QUERY);
+    if (r->org_code && *r->org_code) {
+        int rc = intake_rules_code("org_code", r->org_code, err);
+        if (rc != FC_OK)
+            return rc;
+    }
+    if (r->limit < 0)
+        return fc_err_set(err, FC_EINVAL, "limit", "不能为负数（%d）", (int)r->limit);
+    if (r->offset < 0 || r->offset > INTAKE_SEARCH_MAX_OFFSET)
+        return fc_err_set(err, FC_EINVAL, "offset", "须在 0 到 %d 之间（%d）",
+                          INTAKE_SEARCH_MAX_OFFSET, (int)r->offset);
+    return FC_OK;
+}
+
 int intake_rules_checkin(const Fc__V1__HealthCheckin *c, int64_t now_us, fc_err_t *err)
 {
     int rc;

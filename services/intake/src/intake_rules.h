@@ -42,6 +42,13 @@ int intake_rules_weekly_report(const Fc__V1__WeeklyReport *r, int64_t now_us, fc
 int intake_rules_cadre_event(const Fc__V1__CadreKeyEvent *e, fc_err_t *err);
 /* Kind of a merit record; *accountability_out whether it is an accountability record. */
 int intake_rules_merit(const Fc__V1__MeritRecord *m, int *accountability_out, fc_err_t *err);
+/* People search: query 1..INTAKE_SEARCH_MAX_QUERY characters, no control characters; org_code
+ * a code when given; limit >= 0; offset 0..INTAKE_SEARCH_MAX_OFFSET. */
+#define INTAKE_SEARCH_MAX_QUERY 64
+#define INTAKE_SEARCH_MAX_OFFSET 10000
+#define INTAKE_SEARCH_DEFAULT_LIMIT 20
+#define INTAKE_SEARCH_MAX_LIMIT 200
+int intake_rules_person_search(const Fc__V1__PersonSearchRequest *r, fc_err_t *err);
 /* Only applicants, activists and development targets can be proposed (000 §8, 002 §15). */
 int intake_rules_party_candidate(const char *party_status, fc_err_t *err);
 /* Free text: at most max bytes, no control characters but newline and tab. */

@@ -251,6 +251,43 @@ static int handle_person_file(fc_service_t *svc, fc_call_t *call, fc_err_t *err)
     return FC_OK;
 }
 
+/* ---- people search (the console's People page, `fcctl person search`) ----------------- */
+
+/* People of the caller's subtree — or of org_code's, which must lie inside it — by employee
+ * number prefix or name substring; a read. */
+static int handle_person_search(fc_service_t *svc, fc_call_t *call, fc_err_t *err)
+{
+    const Fc__V1__PersonSearchRequest *req = (const Fc__V1__PersonSearchRequest *)call->request;
+    fc_pg_t *pg = fc_service_pg(svc);
+    const char *path = NULL;
+    int rc = intake_rules_person_search(req, err);
+    if (rc == FC_OK && *req->org_code) {
+        intake_org_ref_t org = {0};
+        rc = s_check_scope(svc, call, req->org_code, "org_code", err);
+        if (rc == FC_OK)
+            rc = intake_store_org_ref(pg, req->org_code, "org_code", call->arena, &org, err);
+        path = org.path;
+    } else if (rc == FC_OK) {
+        rc = intake_scope_path(svc, call, &path, err);
+    }
+    if (rc != FC_OK)
+        return rc;
+    int limit = req->limit == 0                        ? INTAKE_SEARCH_DEFAULT_LIMIT
+                : req->limit > INTAKE_SEARCH_MAX_LIMIT ? INTAKE_SEARCH_MAX_LIMIT
+                                                       : req->limit;
+    Fc__V1__PersonSearchReply *reply = fc_arena_alloc(call->arena, sizeof *reply);
+    fc__v1__person_search_reply__init(reply);
+    int more = 0;
+    rc = intake_store_person_search(pg, req->query, path, limit, req->offset, call->arena,
+                                    &reply->people, &reply->n_people, &more, err);
+    if (rc != FC_OK)
+        return rc;
+    reply->more = more;
+    reply->limit = limit;
+    call->reply = &reply->base;
+    return FC_OK;
+}
+
 /* ---- posts ------------------------------------------------------------------------------ */
 
 static int handle_post_upsert(fc_service_t *svc, fc_call_t *call, fc_err_t *err)
@@ -1006,6 +1043,7 @@ const fc_route_t intake_routes[] = {
     R("intake.person_upsert", person_upsert_request, handle_person_upsert, W),
     R("intake.person_get", person_get_request, handle_person_get, 0),
     R("intake.person_file", person_file_request, handle_person_file, 0),
+    R("intake.person_search", person_search_request, handle_person_search, 0),
     R("intake.post_upsert", post_upsert_request, handle_post_upsert, W),
     R("intake.post_get", post_get_request, handle_post_get, 0),
     R("intake.health_checkin", health_checkin_request, handle_health_checkin, W),

@@ -1459,6 +1459,79 @@ static PGresult *s_list(fc_pg_t *pg, const char *sql, const char *emp, const cha
         out->nfield = (size_t)(n);                                                                 \
     } while (0)
 
+/* ---- people search ------------------------------------------------------------------- */
+
+/* $1 LIKE pattern: the lower-cased query with LIKE's metacharacters escaped, then '%'. */
+static void s_like_prefix(fc_buf_t *b, const char *query)
+{
+    for (const char *p = query; *p; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\')
+            fc_buf_append(b, "\\", 1);
+        fc_buf_append(b, p, 1);
+    }
+    fc_buf_puts(b, "%");
+}
+
+/* The name branch uses the 1- and 2-gram GIN index of migration 0004 (name_grams); the
+ * employee-number branch the lower(employee_no) text_pattern_ops index; the planner ORs the
+ * two bitmaps. starts_with() rather than LIKE for the org path: codes may contain '_'. */
+int intake_store_person_search(fc_pg_t *pg, const char *query, const char *scope_path, int limit,
+                               int offset, fc_arena_t *arena, Fc__V1__PersonSearchHit ***out,
+                               size_t *n_out, int *more_out, fc_err_t *err)
+{
+    fc_buf_t like;
+    fc_buf_init(&like);
+    s_like_prefix(&like, query);
+    char lim[16], off[16];
+    snprintf(lim, sizeof lim, "%d", limit + 1); /* one more: is there a next page? */
+    snprintf(off, sizeof off, "%d", offset);
+    const char *p[] = {like.data, query, scope_path, lim, off};
+    PGresult *r = fc_pg_exec(
+        pg,
+        "SELECT p.employee_no, p.name, p.org_code, o.name, p.health_status, p.party_status,"
+        " p.cadre_level, p.leadership_team, p.young_cadre, p.reserve_pool, p.fit_for_frontline"
+        " FROM person p JOIN org_unit o ON o.org_code = p.org_code"
+        " WHERE (lower(p.employee_no) LIKE lower($1)"
+        "        OR (p.name_grams @> person_name_grams($2)"
+        "            AND strpos(lower(p.name), lower($2)) > 0))"
+        "   AND starts_with(o.path, $3)"
+        " ORDER BY CASE WHEN lower(p.employee_no) = lower($2) THEN 0"
+        "               WHEN lower(p.employee_no) LIKE lower($1) THEN 1"
+        "               WHEN p.name = $2 THEN 2"
+        "               WHEN starts_with(p.name, $2) THEN 3 ELSE 4 END,"
+        "          p.employee_no COLLATE \"C\""
+        " LIMIT $4::int OFFSET $5::int",
+        5, p, err);
+    fc_buf_fini(&like);
+    if (!r)
+        return s_fail(err);
+    int nr = PQntuples(r);
+    *more_out = nr > limit;
+    if (nr > limit)
+        nr = limit;
+    Fc__V1__PersonSearchHit **v = fc_arena_alloc(arena, (size_t)(nr ? nr : 1) * sizeof *v);
+    for (int i = 0; i < nr; i++) {
+        Fc__V1__PersonSearchHit *x = fc_arena_alloc(arena, sizeof *x);
+        fc__v1__person_search_hit__init(x);
+        x->employee_no = s_adup(arena, r, i, 0);
+        x->name = s_adup(arena, r, i, 1);
+        x->org_code = s_adup(arena, r, i, 2);
+        x->org_name = s_adup(arena, r, i, 3);
+        x->health_status = (Fc__V1__HealthStatus)fc_pg_int(r, i, 4);
+        x->party_status = s_adup(arena, r, i, 5);
+        x->cadre_level = s_adup(arena, r, i, 6);
+        x->leadership_team = s_bool(r, i, 7);
+        x->young_cadre = s_bool(r, i, 8);
+        x->reserve_pool = s_bool(r, i, 9);
+        x->fit_for_frontline = s_bool(r, i, 10);
+        v[i] = x;
+    }
+    *out = v;
+    *n_out = (size_t)nr;
+    PQclear(r);
+    return FC_OK;
+}
+
 int intake_store_person_file(fc_pg_t *pg, const char *employee_no, int limit, int64_t now_us,
                              fc_arena_t *arena, Fc__V1__PersonFileReply *out, fc_err_t *err)
 {

@@ -163,6 +163,15 @@ int intake_store_merit_add(fc_pg_t *pg, const Fc__V1__MeritRecord *m, int64_t *i
 int intake_store_party_candidate_upsert(fc_pg_t *pg, const Fc__V1__PartyCandidate *c,
                                         int *inserted_out, fc_err_t *err);
 
+/* ---- people search (intake.person_search) ---- */
+
+/* People whose org path starts with scope_path ("" = everyone) and whose employee number starts
+ * with query (case-insensitive) or whose name contains it; the page [offset, offset + limit)
+ * in the order of PersonSearchRequest, hits in arena. *more_out: a further row exists. */
+int intake_store_person_search(fc_pg_t *pg, const char *query, const char *scope_path, int limit,
+                               int offset, fc_arena_t *arena, Fc__V1__PersonSearchHit ***out,
+                               size_t *n_out, int *more_out, fc_err_t *err);
+
 /* ---- one person, one file ---- */
 
 /* Fills everything but person and org_path; lists hold the most recent `limit` items. */

@@ -330,11 +330,47 @@ static void test_cadre_records(void **state)
     EXPECT(intake_rules_party_candidate("none", err), FC_ECONFLICT, "employee_no");
 }
 
+/* People search: 1..64 characters (not bytes) without control characters; limit >= 0 (the
+ * handler caps it); offset 0..10000; a syntactically valid org code when given. */
+static void test_person_search(void **state)
+{
+    (void)state;
+    Fc__V1__PersonSearchRequest r = FC__V1__PERSON_SEARCH_REQUEST__INIT;
+    char q[300] = "";
+    for (int i = 0; i < 64; i++)
+        strcat(q, "王");
+    r.query = q;
+    EXPECT(intake_rules_person_search(&r, err), FC_OK, "");
+    strcat(q, "王");
+    EXPECT(intake_rules_person_search(&r, err), FC_EINVAL, "query");
+    r.query = "";
+    EXPECT(intake_rules_person_search(&r, err), FC_EINVAL, "query");
+    r.query = "E1\n";
+    EXPECT(intake_rules_person_search(&r, err), FC_EINVAL, "query");
+    r.query = "E1%_";
+    r.limit = 100000;
+    r.offset = 10000;
+    EXPECT(intake_rules_person_search(&r, err), FC_OK, "");
+    r.limit = -1;
+    EXPECT(intake_rules_person_search(&r, err), FC_EINVAL, "limit");
+    r.limit = 0;
+    r.offset = 10001;
+    EXPECT(intake_rules_person_search(&r, err), FC_EINVAL, "offset");
+    r.offset = -1;
+    EXPECT(intake_rules_person_search(&r, err), FC_EINVAL, "offset");
+    r.offset = 0;
+    r.org_code = "一公司";
+    EXPECT(intake_rules_person_search(&r, err), FC_EINVAL, "org_code");
+    r.org_code = "S1";
+    EXPECT(intake_rules_person_search(&r, err), FC_OK, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_codes_and_text),
         cmocka_unit_test(test_org),
+        cmocka_unit_test(test_person_search),
         cmocka_unit_test(test_person),
         cmocka_unit_test(test_checkin),
         cmocka_unit_test(test_health_transitions),
