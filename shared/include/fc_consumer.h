@@ -49,6 +49,9 @@ fc_consumer_t *fc_consumer_new(fc_redis_t *redis, fc_pg_t *pg, const char *strea
                                const char *group, const char *name, fc_event_handler_fn handler,
                                void *app, const fc_consumer_opts_t *opts, fc_err_t *err);
 void fc_consumer_destroy(fc_consumer_t **self_p);
+/* Entries of these types (a NULL-terminated list the caller keeps) are acknowledged without
+ * opening a transaction: events the consumer has nothing to do with cost no inbox row. */
+void fc_consumer_ignore(fc_consumer_t *self, const char *const *types);
 /* Non-blocking: handles this consumer's own pending entries, reclaimed ones, then new ones,
  * up to one batch. *n_out how many were handled (may be NULL). */
 int fc_consumer_poll(fc_consumer_t *self, int *n_out, fc_err_t *err);

@@ -83,4 +83,9 @@ const char *fc_call_scope(const fc_call_t *call);
 const char *fc_call_actor(const fc_call_t *call);
 const char *fc_call_role(const fc_call_t *call);
 
+/* In the start hook: events of these types from source (a NULL-terminated list the caller
+ * keeps) are acknowledged without a transaction — for high-volume events the service has no
+ * use for. FC_ENOTFOUND if the service does not subscribe to source. */
+int fc_service_ignore_events(fc_service_t *svc, const char *source, const char *const *types);
+
 #endif

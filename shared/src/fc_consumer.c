@@ -33,7 +33,21 @@ struct fc_consumer {
     int64_t retry_at_ms; /* after a failure (database or Redis down): wait, then retry */
     int backoff_ms;
     long long applied;
+    const char *const *ignore; /* types acknowledged unread */
 };
+
+void fc_consumer_ignore(fc_consumer_t *self, const char *const *types)
+{
+    self->ignore = types;
+}
+
+static int s_ignored(const fc_consumer_t *self, const char *type)
+{
+    for (const char *const *t = self->ignore; t && *t; t++)
+        if (strcmp(*t, type) == 0)
+            return 1;
+    return 0;
+}
 
 static int s_create_group(fc_consumer_t *self, fc_err_t *err)
 {
@@ -249,6 +263,10 @@ static int s_apply_entries(fc_consumer_t *self, const redisReply *entries, int *
                          FC_LS(sid ? sid : "?"), NULL);
             if (sid)
                 ack[nack++] = sid;
+            continue;
+        }
+        if (s_ignored(self, ev.type)) {
+            ack[nack++] = ev.stream_id;
             continue;
         }
         fc_log_set_context(ev.event_id, NULL);

@@ -484,3 +484,13 @@ out:
         fc_log_info("service.stopped", NULL);
     return status;
 }
+
+int fc_service_ignore_events(fc_service_t *svc, const char *source, const char *const *types)
+{
+    for (size_t i = 0; svc->consumers && i < svc->def->nsubs; i++)
+        if (strcmp(svc->def->subs[i].source, source) == 0) {
+            fc_consumer_ignore(svc->consumers[i], types);
+            return FC_OK;
+        }
+    return FC_ENOTFOUND;
+}

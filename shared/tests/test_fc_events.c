@@ -159,6 +159,40 @@ static void test_exactly_once_with_double_publish(void **state)
     fc_pg_destroy(&prod);
 }
 
+/* A batch mixing a failing event with good ones: the good ones commit together, the failing
+ * one is undone alone and stays pending; ignored types are acknowledged with no inbox row. */
+static void test_batch_savepoints_and_ignored_types(void **state)
+{
+    (void)state;
+    fc_pg_t *prod, *cons;
+    fc_redis_t *r;
+    s_fresh(&prod, &cons, &r);
+    fc_err_t err;
+    fc_consumer_t *c = fc_consumer_new(r, cons, STREAM, "rotation", "c1", on_event, NULL,
+                                       &(fc_consumer_opts_t){64, 60000, 10}, &err);
+    assert_non_null(c);
+    s_publish(prod, 10, "ok");
+    s_publish(prod, 1, "flaky");
+    s_publish(prod, 10, "ok");
+    s_relay_all(prod, r);
+    s_drain(c, 3);
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM rotation.effects"), 20);
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM rotation.inbox"), 20);
+    assert_int_equal(fc_consumer_pending(c), 1); /* the flaky one, for reclaim */
+    static const char *const ignored[] = {"test.other", "test.thing", NULL};
+    fc_consumer_ignore(c, ignored);
+    s_publish(prod, 30, "ok");
+    s_relay_all(prod, r);
+    s_drain(c, 3);
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM rotation.effects"), 20);
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM rotation.inbox"), 20);
+    assert_int_equal(fc_consumer_pending(c), 1);
+    fc_consumer_destroy(&c);
+    fc_redis_destroy(&r);
+    fc_pg_destroy(&cons);
+    fc_pg_destroy(&prod);
+}
+
 static void test_killed_between_commit_and_ack(void **state)
 {
     (void)state;
@@ -243,6 +277,7 @@ int main(void)
     fc_log_init("test_fc_events", FC_LOG_ERROR);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exactly_once_with_double_publish),
+        cmocka_unit_test(test_batch_savepoints_and_ignored_types),
         cmocka_unit_test(test_killed_between_commit_and_ack),
         cmocka_unit_test(test_rejected_and_dead_lettered),
     };

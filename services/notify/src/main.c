@@ -217,6 +217,14 @@ static int on_start(fc_service_t *svc, fc_err_t *err)
         if ((rc = notify_worker_start(app->workers[i], err)) != FC_OK)
             return rc;
     }
+    /* the high-volume events notify has no use for: every health check-in, and the steps of a
+     * payment before it is paid */
+    static const char *const intake_ignored[] = {"intake.health_checked_in", NULL};
+    static const char *const welfare_ignored[] = {"welfare.disbursement_requested",
+                                                  "welfare.disbursement_approved", NULL};
+    if ((rc = fc_service_ignore_events(svc, "intake", intake_ignored)) != FC_OK ||
+        (rc = fc_service_ignore_events(svc, "welfare", welfare_ignored)) != FC_OK)
+        return fc_err_set(err, rc, "subscriptions", "notify lost a subscription");
     fc_log_info("notify.started", "workers", FC_LI(k->workers), "wecom_rate", FC_LI(k->wecom_rate),
                 "sms", FC_LS(*cc.sms_url ? "on" : "off"), "email",
                 FC_LS(*cc.smtp_url ? "on" : "off"), "file", FC_LS(*cc.file_path ? "on" : "off"),
