@@ -64,16 +64,19 @@ jq '.channels.person = ["inbox", "file"] | .channels.desk = ["wecom", "inbox", "
   >"$policy/notify.json"
 date -u -d "$start -1 day 12:00" +%Y-%m-%dT%H:%M:%SZ >"$clock"
 
-step "1/6 生成集团：$people 人，$weeks 周（fc-gen，种子 $seed）"
+step "1/7 生成集团：$people 人，$weeks 周（fc-gen，种子 $seed）"
 scen=$FC_VAR_DIR/scenario
 "$bin/fc-gen" --out "$scen" --seed "$seed" --people "$people" --weeks "$weeks" --start "$start"
 
-step "2/6 启动 PostgreSQL、Redis、各服务和本机的企业微信/短信模拟端"
+step "2/7 启动 PostgreSQL、Redis、各服务和本机的企业微信/短信模拟端"
 "$bin/fc-sink" --http-port "$sink_port" --journal "$out/webhooks.jsonl" 2>/dev/null &
 sink_pid=$!
+# the web console (web/dist, which fc-gateway serves) for the screenshots at the end
+web_ok=0
+bash "$repo/infra/scripts/web.sh" >/dev/null 2>&1 && web_ok=1
 bash "$repo/infra/scripts/up.sh" "$build" | sed -n '/^SERVICE/,/^$/p'
 
-step "3/6 导入组织、岗位和人员（fcctl import），配置资金和各子公司组织部的接收方式"
+step "3/7 导入组织、岗位和人员（fcctl import），配置资金和各子公司组织部的接收方式"
 "$fcctl" import org "$scen/org.csv"
 "$fcctl" import posts "$scen/posts.csv"
 "$fcctl" import people "$scen/people.csv"
@@ -90,10 +93,10 @@ done
   --channels wecom,inbox,file >/dev/null
 echo "资金已拨付，组织部接收方式已配置（企业微信机器人 → 本机模拟端）"
 
-step "4/6 按模拟时钟播放 $weeks 周（fcctl play）：排班、值班、打卡、意外事件、看望、周报"
+step "4/7 按模拟时钟播放 $weeks 周（fcctl play）：排班、值班、打卡、意外事件、看望、周报"
 "$fcctl" --timeout 60000 play "$scen/events.jsonl" --clock-file "$clock"
 
-step "5/6 生成各周的集团周报（XLSX、HTML、CSV、JSON）"
+step "5/7 生成各周的集团周报（XLSX、HTML、CSV、JSON）"
 first_week=$(date -u -d "$start" +%G-W%V)
 for ((w = 0; w < weeks; w++)); do
   week=$(date -u -d "$start +$((w * 7)) days" +%G-W%V)
@@ -104,7 +107,19 @@ for ((w = 0; w < weeks; w++)); do
   echo "$week: $(jq -r '"\(.meta.completeness // "?")，版本 \(.meta.version // "?")"' "$out/report-$week.json" 2>/dev/null || echo 已生成)"
 done
 
-step "6/6 发生了什么"
+step "6/7 网页控制台截图（out/screenshots/）"
+# the console as the group organisation department sees it after the four weeks; skipped with
+# a message where Node 20 or Chromium is missing
+if ((web_ok)); then
+  token=$("$fcctl" --json token create --name 演示截图 --role group_admin --org G |
+    jq -r '.secret // empty')
+  bash "$repo/web/tools/screenshots.sh" --url "http://127.0.0.1:$FC_HTTP_PORT" --token "$token" \
+    --out "$out/screenshots" || echo "截图未能全部完成（不影响其余结果）"
+else
+  echo "screenshots: skipped: the web console could not be built (infra/scripts/web.sh)"
+fi
+
+step "7/7 发生了什么"
 if "$fcctl" funds check >/dev/null; then ledger="通过（每一分钱都有来处和去处）"; else ledger="未通过！见 fcctl funds check"; fi
 psql_q -tA -F '|' <<'SQL' >"$FC_VAR_DIR/summary.txt"
 SELECT 'people', count(*) FROM intake.person;
@@ -160,5 +175,6 @@ cat <<MSG
   $out/report-<周>-csv/             周报各表的 CSV
   $out/reminders.jsonl              发出的每一条提醒（文件渠道）
   $out/webhooks.jsonl               企业微信机器人和短信平台收到的每一个请求（本机模拟端）
+  $out/screenshots/                 网页控制台各页面的截图
   $out/demo-summary.txt             上面这段摘要
 MSG
