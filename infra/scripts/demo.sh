@@ -94,7 +94,7 @@ done
 echo "资金已拨付，组织部接收方式已配置（企业微信机器人 → 本机模拟端）"
 
 step "4/7 按模拟时钟播放 $weeks 周（fcctl play）：排班、值班、打卡、意外事件、看望、周报"
-"$fcctl" --timeout 60000 play "$scen/events.jsonl" --clock-file "$clock"
+"$fcctl" --timeout 60000 play "$scen/events.jsonl" --clock-file "$clock" --step-minutes "${FC_DEMO_STEP_MINUTES:-60}"
 
 step "5/7 生成各周的集团周报（XLSX、HTML、CSV、JSON）"
 first_week=$(date -u -d "$start" +%G-W%V)
