@@ -1169,6 +1169,52 @@ static void s_clears_fini(s_clears_t *c)
     c->n = 0;
 }
 
+/* One option of a command, --name VALUE (or -letter VALUE), into one of: text (as given),
+ * time (an ISO time or a date, s_time_arg) or clears (KIND:ID, repeatable). */
+typedef struct {
+    const char *name;
+    int letter;
+    char **text;
+    int64_t *time;
+    s_clears_t *clears;
+} s_opt_t;
+
+#define FCCTL_MAX_OPTS 16
+
+/* Parses a command's options by table t (ended by a NULL name); FCCTL_OK when exactly n_args
+ * arguments are left (from argv[optind]), else FCCTL_EUSAGE with what was wrong printed. */
+static int s_parse_opts(int argc, char **argv, const s_opt_t *t, int n_args)
+{
+    struct option lo[FCCTL_MAX_OPTS + 1];
+    char shorts[2 * FCCTL_MAX_OPTS + 1];
+    size_t n = 0;
+    for (; t[n].name && n < FCCTL_MAX_OPTS; n++) {
+        lo[n] = (struct option){t[n].name, required_argument, NULL, t[n].letter};
+        shorts[2 * n] = (char)t[n].letter;
+        shorts[2 * n + 1] = ':';
+    }
+    lo[n] = (struct option){0};
+    shorts[2 * n] = '\0';
+    int c;
+    while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+        const s_opt_t *o = NULL;
+        for (size_t i = 0; i < n && !o; i++)
+            if (t[i].letter == c)
+                o = &t[i];
+        if (!o)
+            return FCCTL_EUSAGE;
+        char flag[64];
+        snprintf(flag, sizeof flag, "--%s", o->name);
+        if (o->text)
+            *o->text = optarg;
+        else if (o->time && s_time_arg(flag, optarg, o->time) != FCCTL_OK)
+            return FCCTL_EUSAGE;
+        else if (o->clears && s_clears_add(o->clears, optarg) != FCCTL_OK)
+            return FCCTL_EUSAGE;
+    }
+    return optind == argc - n_args ? FCCTL_OK : FCCTL_EUSAGE;
+}
+
 static void on_tolerance(const ProtobufCMessage *m)
 {
     printf("已记录容错免责 %lld\n", (long long)((const Fc__V1__FaultToleranceReply *)m)->record_id);
@@ -1178,27 +1224,13 @@ static void on_tolerance(const ProtobufCMessage *m)
 static int cmd_tolerance(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__FaultToleranceRecord r = FC__V1__FAULT_TOLERANCE_RECORD__INIT;
-    static const struct option opts[] = {
-        {"mistake", required_argument, NULL, 'm'}, {"reasons", required_argument, NULL, 'r'},
-        {"by", required_argument, NULL, 'b'},      {"at", required_argument, NULL, 'a'},
-        {"clear", required_argument, NULL, 'c'},   {0}};
     s_clears_t cl = {.n = 0};
-    int c, rc = FCCTL_EUSAGE;
-    while ((c = getopt_long(argc, argv, "m:r:b:a:c:", opts, NULL)) != -1) {
-        if (c == 'm')
-            r.mistake = optarg;
-        else if (c == 'r')
-            r.reasons = optarg;
-        else if (c == 'b')
-            r.decided_by = optarg;
-        else if (c == 'a' && s_time_arg("--at", optarg, &r.decided_us) == FCCTL_OK)
-            continue;
-        else if (c == 'c' && s_clears_add(&cl, optarg) == FCCTL_OK)
-            continue;
-        else
-            goto out;
-    }
-    if (optind != argc - 1)
+    const s_opt_t opts[] = {
+        {"mistake", 'm', &r.mistake, NULL, NULL}, {"reasons", 'r', &r.reasons, NULL, NULL},
+        {"by", 'b', &r.decided_by, NULL, NULL},   {"at", 'a', NULL, &r.decided_us, NULL},
+        {"clear", 'c', NULL, NULL, &cl},          {NULL, 0, NULL, NULL, NULL}};
+    int rc = s_parse_opts(argc, argv, opts, 1);
+    if (rc != FCCTL_OK)
         goto out;
     r.employee_no = argv[optind];
     r.cleared = cl.ptr;
@@ -1222,32 +1254,17 @@ static void on_clarify(const ProtobufCMessage *m)
 static int cmd_clarify(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__ClarificationRecord r = FC__V1__CLARIFICATION_RECORD__INIT;
-    static const struct option opts[] = {
-        {"complaint", required_argument, NULL, 'C'}, {"received", required_argument, NULL, 'R'},
-        {"findings", required_argument, NULL, 'f'},  {"by", required_argument, NULL, 'b'},
-        {"at", required_argument, NULL, 'a'},        {"accuser", required_argument, NULL, 'x'},
-        {"clear", required_argument, NULL, 'c'},     {0}};
     s_clears_t cl = {.n = 0};
-    int c, rc = FCCTL_EUSAGE;
-    while ((c = getopt_long(argc, argv, "C:R:f:b:a:x:c:", opts, NULL)) != -1) {
-        if (c == 'C')
-            r.complaint = optarg;
-        else if (c == 'f')
-            r.findings = optarg;
-        else if (c == 'b')
-            r.decided_by = optarg;
-        else if (c == 'x')
-            r.accuser_action = optarg;
-        else if (c == 'R' && s_time_arg("--received", optarg, &r.complaint_us) == FCCTL_OK)
-            continue;
-        else if (c == 'a' && s_time_arg("--at", optarg, &r.clarified_us) == FCCTL_OK)
-            continue;
-        else if (c == 'c' && s_clears_add(&cl, optarg) == FCCTL_OK)
-            continue;
-        else
-            goto out;
-    }
-    if (optind != argc - 1)
+    const s_opt_t opts[] = {{"complaint", 'C', &r.complaint, NULL, NULL},
+                            {"received", 'R', NULL, &r.complaint_us, NULL},
+                            {"findings", 'f', &r.findings, NULL, NULL},
+                            {"by", 'b', &r.decided_by, NULL, NULL},
+                            {"at", 'a', NULL, &r.clarified_us, NULL},
+                            {"accuser", 'x', &r.accuser_action, NULL, NULL},
+                            {"clear", 'c', NULL, NULL, &cl},
+                            {NULL, 0, NULL, NULL, NULL}};
+    int rc = s_parse_opts(argc, argv, opts, 1);
+    if (rc != FCCTL_OK)
         goto out;
     r.employee_no = argv[optind];
     r.cleared = cl.ptr;
@@ -1308,23 +1325,12 @@ static void on_disc_step(const ProtobufCMessage *m)
 static int cmd_disc_step(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__DiscriminationStepRequest req = FC__V1__DISCRIMINATION_STEP_REQUEST__INIT;
-    static const struct option opts[] = {{"action", required_argument, NULL, 'x'},
-                                         {"by", required_argument, NULL, 'b'},
-                                         {"outcome", required_argument, NULL, 'o'},
-                                         {"at", required_argument, NULL, 'a'},
-                                         {0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "x:b:o:a:", opts, NULL)) != -1) {
-        if (c == 'x')
-            req.action = optarg;
-        else if (c == 'b')
-            req.by = optarg;
-        else if (c == 'o')
-            req.outcome = optarg;
-        else if (c != 'a' || s_time_arg("--at", optarg, &req.at_us) != FCCTL_OK)
-            return FCCTL_EUSAGE;
-    }
-    if (optind != argc - 2)
+    const s_opt_t opts[] = {{"action", 'x', &req.action, NULL, NULL},
+                            {"by", 'b', &req.by, NULL, NULL},
+                            {"outcome", 'o', &req.outcome, NULL, NULL},
+                            {"at", 'a', NULL, &req.at_us, NULL},
+                            {NULL, 0, NULL, NULL, NULL}};
+    if (s_parse_opts(argc, argv, opts, 2) != FCCTL_OK)
         return FCCTL_EUSAGE;
     req.case_id = strtoll(argv[optind], NULL, 10);
     req.step = argv[optind + 1];
@@ -1372,25 +1378,13 @@ static void on_village_assign(const ProtobufCMessage *m)
 static int cmd_village_assign(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__VillageAssignment a = FC__V1__VILLAGE_ASSIGNMENT__INIT;
-    static const struct option opts[] = {
-        {"village", required_argument, NULL, 'v'}, {"township", required_argument, NULL, 't'},
-        {"start", required_argument, NULL, 's'},   {"planned-return", required_argument, NULL, 'p'},
-        {"record", required_argument, NULL, 'r'},  {0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "v:t:s:p:r:", opts, NULL)) != -1) {
-        if (c == 'v')
-            a.village = optarg;
-        else if (c == 't')
-            a.township = optarg;
-        else if (c == 'r')
-            a.frontline_record = optarg;
-        else if (c == 's' && s_time_arg("--start", optarg, &a.start_us) == FCCTL_OK)
-            continue;
-        else if (c != 'p' ||
-                 s_time_arg("--planned-return", optarg, &a.planned_return_us) != FCCTL_OK)
-            return FCCTL_EUSAGE;
-    }
-    if (optind != argc - 1)
+    const s_opt_t opts[] = {{"village", 'v', &a.village, NULL, NULL},
+                            {"township", 't', &a.township, NULL, NULL},
+                            {"start", 's', NULL, &a.start_us, NULL},
+                            {"planned-return", 'p', NULL, &a.planned_return_us, NULL},
+                            {"record", 'r', &a.frontline_record, NULL, NULL},
+                            {NULL, 0, NULL, NULL, NULL}};
+    if (s_parse_opts(argc, argv, opts, 1) != FCCTL_OK)
         return FCCTL_EUSAGE;
     a.employee_no = argv[optind];
     Fc__V1__VillageAssignRequest req = FC__V1__VILLAGE_ASSIGN_REQUEST__INIT;
@@ -1410,24 +1404,12 @@ static void on_village_update(const ProtobufCMessage *m)
 static int cmd_village_update(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__VillageUpdateRequest req = FC__V1__VILLAGE_UPDATE_REQUEST__INIT;
-    static const struct option opts[] = {{"planned-return", required_argument, NULL, 'p'},
-                                         {"record", required_argument, NULL, 'r'},
-                                         {"returned", required_argument, NULL, 'R'},
-                                         {"note", required_argument, NULL, 'n'},
-                                         {0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "p:r:R:n:", opts, NULL)) != -1) {
-        if (c == 'r')
-            req.frontline_record_add = optarg;
-        else if (c == 'n')
-            req.return_note = optarg;
-        else if (c == 'p' &&
-                 s_time_arg("--planned-return", optarg, &req.planned_return_us) == FCCTL_OK)
-            continue;
-        else if (c != 'R' || s_time_arg("--returned", optarg, &req.returned_us) != FCCTL_OK)
-            return FCCTL_EUSAGE;
-    }
-    if (optind != argc - 1)
+    const s_opt_t opts[] = {{"planned-return", 'p', NULL, &req.planned_return_us, NULL},
+                            {"record", 'r', &req.frontline_record_add, NULL, NULL},
+                            {"returned", 'R', NULL, &req.returned_us, NULL},
+                            {"note", 'n', &req.return_note, NULL, NULL},
+                            {NULL, 0, NULL, NULL, NULL}};
+    if (s_parse_opts(argc, argv, opts, 1) != FCCTL_OK)
         return FCCTL_EUSAGE;
     req.assignment_id = strtoll(argv[optind], NULL, 10);
     return s_call(ctl, "intake.village_update", &req.base,
