@@ -4,6 +4,7 @@
  * intake_csv, re-validated by intake). */
 #include "fcctl.h"
 #include "intake_csv.h"
+#include "intake_csv_rows.h"
 #include "intake_shift.h"
 #include "fc/v1/intake.pb-c.h"
 #include "fc_clock.h"
@@ -1168,6 +1169,52 @@ static void s_clears_fini(s_clears_t *c)
     c->n = 0;
 }
 
+/* One option of a command, --name VALUE (or -letter VALUE), into one of: text (as given),
+ * time (an ISO time or a date, s_time_arg) or clears (KIND:ID, repeatable). */
+typedef struct {
+    const char *name;
+    int letter;
+    char **text;
+    int64_t *time;
+    s_clears_t *clears;
+} s_opt_t;
+
+#define FCCTL_MAX_OPTS 16
+
+/* Parses a command's options by table t (ended by a NULL name); FCCTL_OK when exactly n_args
+ * arguments are left (from argv[optind]), else FCCTL_EUSAGE with what was wrong printed. */
+static int s_parse_opts(int argc, char **argv, const s_opt_t *t, int n_args)
+{
+    struct option lo[FCCTL_MAX_OPTS + 1];
+    char shorts[2 * FCCTL_MAX_OPTS + 1];
+    size_t n = 0;
+    for (; t[n].name && n < FCCTL_MAX_OPTS; n++) {
+        lo[n] = (struct option){t[n].name, required_argument, NULL, t[n].letter};
+        shorts[2 * n] = (char)t[n].letter;
+        shorts[2 * n + 1] = ':';
+    }
+    lo[n] = (struct option){0};
+    shorts[2 * n] = '\0';
+    int c;
+    while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+        const s_opt_t *o = NULL;
+        for (size_t i = 0; i < n && !o; i++)
+            if (t[i].letter == c)
+                o = &t[i];
+        if (!o)
+            return FCCTL_EUSAGE;
+        char flag[64];
+        snprintf(flag, sizeof flag, "--%s", o->name);
+        if (o->text)
+            *o->text = optarg;
+        else if (o->time && s_time_arg(flag, optarg, o->time) != FCCTL_OK)
+            return FCCTL_EUSAGE;
+        else if (o->clears && s_clears_add(o->clears, optarg) != FCCTL_OK)
+            return FCCTL_EUSAGE;
+    }
+    return optind == argc - n_args ? FCCTL_OK : FCCTL_EUSAGE;
+}
+
 static void on_tolerance(const ProtobufCMessage *m)
 {
     printf("已记录容错免责 %lld\n", (long long)((const Fc__V1__FaultToleranceReply *)m)->record_id);
@@ -1177,27 +1224,13 @@ static void on_tolerance(const ProtobufCMessage *m)
 static int cmd_tolerance(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__FaultToleranceRecord r = FC__V1__FAULT_TOLERANCE_RECORD__INIT;
-    static const struct option opts[] = {
-        {"mistake", required_argument, NULL, 'm'}, {"reasons", required_argument, NULL, 'r'},
-        {"by", required_argument, NULL, 'b'},      {"at", required_argument, NULL, 'a'},
-        {"clear", required_argument, NULL, 'c'},   {0}};
     s_clears_t cl = {.n = 0};
-    int c, rc = FCCTL_EUSAGE;
-    while ((c = getopt_long(argc, argv, "m:r:b:a:c:", opts, NULL)) != -1) {
-        if (c == 'm')
-            r.mistake = optarg;
-        else if (c == 'r')
-            r.reasons = optarg;
-        else if (c == 'b')
-            r.decided_by = optarg;
-        else if (c == 'a' && s_time_arg("--at", optarg, &r.decided_us) == FCCTL_OK)
-            continue;
-        else if (c == 'c' && s_clears_add(&cl, optarg) == FCCTL_OK)
-            continue;
-        else
-            goto out;
-    }
-    if (optind != argc - 1)
+    const s_opt_t opts[] = {
+        {"mistake", 'm', &r.mistake, NULL, NULL}, {"reasons", 'r', &r.reasons, NULL, NULL},
+        {"by", 'b', &r.decided_by, NULL, NULL},   {"at", 'a', NULL, &r.decided_us, NULL},
+        {"clear", 'c', NULL, NULL, &cl},          {NULL, 0, NULL, NULL, NULL}};
+    int rc = s_parse_opts(argc, argv, opts, 1);
+    if (rc != FCCTL_OK)
         goto out;
     r.employee_no = argv[optind];
     r.cleared = cl.ptr;
@@ -1221,32 +1254,17 @@ static void on_clarify(const ProtobufCMessage *m)
 static int cmd_clarify(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__ClarificationRecord r = FC__V1__CLARIFICATION_RECORD__INIT;
-    static const struct option opts[] = {
-        {"complaint", required_argument, NULL, 'C'}, {"received", required_argument, NULL, 'R'},
-        {"findings", required_argument, NULL, 'f'},  {"by", required_argument, NULL, 'b'},
-        {"at", required_argument, NULL, 'a'},        {"accuser", required_argument, NULL, 'x'},
-        {"clear", required_argument, NULL, 'c'},     {0}};
     s_clears_t cl = {.n = 0};
-    int c, rc = FCCTL_EUSAGE;
-    while ((c = getopt_long(argc, argv, "C:R:f:b:a:x:c:", opts, NULL)) != -1) {
-        if (c == 'C')
-            r.complaint = optarg;
-        else if (c == 'f')
-            r.findings = optarg;
-        else if (c == 'b')
-            r.decided_by = optarg;
-        else if (c == 'x')
-            r.accuser_action = optarg;
-        else if (c == 'R' && s_time_arg("--received", optarg, &r.complaint_us) == FCCTL_OK)
-            continue;
-        else if (c == 'a' && s_time_arg("--at", optarg, &r.clarified_us) == FCCTL_OK)
-            continue;
-        else if (c == 'c' && s_clears_add(&cl, optarg) == FCCTL_OK)
-            continue;
-        else
-            goto out;
-    }
-    if (optind != argc - 1)
+    const s_opt_t opts[] = {{"complaint", 'C', &r.complaint, NULL, NULL},
+                            {"received", 'R', NULL, &r.complaint_us, NULL},
+                            {"findings", 'f', &r.findings, NULL, NULL},
+                            {"by", 'b', &r.decided_by, NULL, NULL},
+                            {"at", 'a', NULL, &r.clarified_us, NULL},
+                            {"accuser", 'x', &r.accuser_action, NULL, NULL},
+                            {"clear", 'c', NULL, NULL, &cl},
+                            {NULL, 0, NULL, NULL, NULL}};
+    int rc = s_parse_opts(argc, argv, opts, 1);
+    if (rc != FCCTL_OK)
         goto out;
     r.employee_no = argv[optind];
     r.cleared = cl.ptr;
@@ -1307,23 +1325,12 @@ static void on_disc_step(const ProtobufCMessage *m)
 static int cmd_disc_step(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__DiscriminationStepRequest req = FC__V1__DISCRIMINATION_STEP_REQUEST__INIT;
-    static const struct option opts[] = {{"action", required_argument, NULL, 'x'},
-                                         {"by", required_argument, NULL, 'b'},
-                                         {"outcome", required_argument, NULL, 'o'},
-                                         {"at", required_argument, NULL, 'a'},
-                                         {0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "x:b:o:a:", opts, NULL)) != -1) {
-        if (c == 'x')
-            req.action = optarg;
-        else if (c == 'b')
-            req.by = optarg;
-        else if (c == 'o')
-            req.outcome = optarg;
-        else if (c != 'a' || s_time_arg("--at", optarg, &req.at_us) != FCCTL_OK)
-            return FCCTL_EUSAGE;
-    }
-    if (optind != argc - 2)
+    const s_opt_t opts[] = {{"action", 'x', &req.action, NULL, NULL},
+                            {"by", 'b', &req.by, NULL, NULL},
+                            {"outcome", 'o', &req.outcome, NULL, NULL},
+                            {"at", 'a', NULL, &req.at_us, NULL},
+                            {NULL, 0, NULL, NULL, NULL}};
+    if (s_parse_opts(argc, argv, opts, 2) != FCCTL_OK)
         return FCCTL_EUSAGE;
     req.case_id = strtoll(argv[optind], NULL, 10);
     req.step = argv[optind + 1];
@@ -1371,25 +1378,13 @@ static void on_village_assign(const ProtobufCMessage *m)
 static int cmd_village_assign(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__VillageAssignment a = FC__V1__VILLAGE_ASSIGNMENT__INIT;
-    static const struct option opts[] = {
-        {"village", required_argument, NULL, 'v'}, {"township", required_argument, NULL, 't'},
-        {"start", required_argument, NULL, 's'},   {"planned-return", required_argument, NULL, 'p'},
-        {"record", required_argument, NULL, 'r'},  {0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "v:t:s:p:r:", opts, NULL)) != -1) {
-        if (c == 'v')
-            a.village = optarg;
-        else if (c == 't')
-            a.township = optarg;
-        else if (c == 'r')
-            a.frontline_record = optarg;
-        else if (c == 's' && s_time_arg("--start", optarg, &a.start_us) == FCCTL_OK)
-            continue;
-        else if (c != 'p' ||
-                 s_time_arg("--planned-return", optarg, &a.planned_return_us) != FCCTL_OK)
-            return FCCTL_EUSAGE;
-    }
-    if (optind != argc - 1)
+    const s_opt_t opts[] = {{"village", 'v', &a.village, NULL, NULL},
+                            {"township", 't', &a.township, NULL, NULL},
+                            {"start", 's', NULL, &a.start_us, NULL},
+                            {"planned-return", 'p', NULL, &a.planned_return_us, NULL},
+                            {"record", 'r', &a.frontline_record, NULL, NULL},
+                            {NULL, 0, NULL, NULL, NULL}};
+    if (s_parse_opts(argc, argv, opts, 1) != FCCTL_OK)
         return FCCTL_EUSAGE;
     a.employee_no = argv[optind];
     Fc__V1__VillageAssignRequest req = FC__V1__VILLAGE_ASSIGN_REQUEST__INIT;
@@ -1409,24 +1404,12 @@ static void on_village_update(const ProtobufCMessage *m)
 static int cmd_village_update(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__VillageUpdateRequest req = FC__V1__VILLAGE_UPDATE_REQUEST__INIT;
-    static const struct option opts[] = {{"planned-return", required_argument, NULL, 'p'},
-                                         {"record", required_argument, NULL, 'r'},
-                                         {"returned", required_argument, NULL, 'R'},
-                                         {"note", required_argument, NULL, 'n'},
-                                         {0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "p:r:R:n:", opts, NULL)) != -1) {
-        if (c == 'r')
-            req.frontline_record_add = optarg;
-        else if (c == 'n')
-            req.return_note = optarg;
-        else if (c == 'p' &&
-                 s_time_arg("--planned-return", optarg, &req.planned_return_us) == FCCTL_OK)
-            continue;
-        else if (c != 'R' || s_time_arg("--returned", optarg, &req.returned_us) != FCCTL_OK)
-            return FCCTL_EUSAGE;
-    }
-    if (optind != argc - 1)
+    const s_opt_t opts[] = {{"planned-return", 'p', NULL, &req.planned_return_us, NULL},
+                            {"record", 'r', &req.frontline_record_add, NULL, NULL},
+                            {"returned", 'R', NULL, &req.returned_us, NULL},
+                            {"note", 'n', &req.return_note, NULL, NULL},
+                            {NULL, 0, NULL, NULL, NULL}};
+    if (s_parse_opts(argc, argv, opts, 1) != FCCTL_OK)
         return FCCTL_EUSAGE;
     req.assignment_id = strtoll(argv[optind], NULL, 10);
     return s_call(ctl, "intake.village_update", &req.base,
@@ -1520,258 +1503,23 @@ static int cmd_person_search(fcctl_t *ctl, int argc, char **argv)
 /* ---- CSV import ------------------------------------------------------------------------------ */
 
 #define FCCTL_IMPORT_MAX_BYTES (64u * 1024 * 1024) /* 200k people are ~25 MB */
-#define FCCTL_IMPORT_CHUNK_BYTES (768 * 1024)      /* under the 1 MiB message cap */
-#define FCCTL_IMPORT_CHUNK_ROWS 5000
 #define FCCTL_IMPORT_COMMIT_TIMEOUT_MS 600000
 
-static const char *s_org_cols[] = {"org_code", "parent_code", "name", "kind", "liaison_unit", NULL};
-static const char *s_post_cols[] = {"post_code",  "org_code", "name", "kind",
-                                    "risk_class", "shifts",   NULL};
-static const char *s_people_cols[] = {"employee_no",
-                                      "name",
-                                      "phone",
-                                      "org_code",
-                                      "party_status",
-                                      "cadre_level",
-                                      "leadership_team",
-                                      "young_cadre",
-                                      "reserve_pool",
-                                      "medical_staff",
-                                      "aid_team",
-                                      "spouse_employee_no",
-                                      "cares_for_elderly",
-                                      "cares_for_children",
-                                      "fit_for_frontline",
-                                      NULL};
-
-typedef struct {
-    fcctl_t *ctl;
-    const char *kind;
-    const char *const *cols;
-    int ncols;
-    int map[INTAKE_CSV_MAX_FIELDS]; /* file column -> index in cols */
-    char import_id[64];
-    fc_arena_t *arena; /* one chunk's rows */
-    Fc__V1__ImportRow **rows;
-    size_t n_rows, cap_rows;
-    Fc__V1__ImportProblem **problems;
-    size_t n_problems, cap_problems;
-    size_t chunk_bytes;
-    int seq;
-    long total_rows, total_problems;
-} s_imp_t;
-
-static void s_imp_problem(s_imp_t *im, long line, const char *col, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void s_imp_problem(s_imp_t *im, long line, const char *col, const char *fmt, ...)
+/* Sends the reader's pending rows and problems as one chunk. */
+static int s_imp_flush(fcctl_t *ctl, intake_csv_rows_t *rows, const char *import_id)
 {
-    Fc__V1__ImportProblem *p = fc_arena_alloc(im->arena, sizeof *p);
-    fc__v1__import_problem__init(p);
-    p->line = (int32_t)line;
-    p->column = fc_arena_strdup(im->arena, col);
-    va_list ap;
-    va_start(ap, fmt);
-    char *m = fc_xvasprintf(fmt, ap);
-    va_end(ap);
-    p->reason = fc_arena_strdup(im->arena, m);
-    free(m);
-    if (im->n_problems == im->cap_problems) {
-        im->cap_problems = im->cap_problems ? im->cap_problems * 2 : 64;
-        im->problems = fc_xrealloc(im->problems, im->cap_problems * sizeof *im->problems);
-    }
-    im->problems[im->n_problems++] = p;
-    im->chunk_bytes += 32 + strlen(p->column) + strlen(p->reason);
-    im->total_problems++;
-}
-
-static char *s_trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        s[--n] = '\0';
-    return s;
-}
-
-/* "0"/"1" into *out; a problem otherwise. */
-static int s_imp_bool(s_imp_t *im, long line, const char *col, const char *v,
-                      protobuf_c_boolean *out)
-{
-    if (strcmp(v, "0") == 0 || strcmp(v, "1") == 0) {
-        *out = v[0] == '1';
-        return 1;
-    }
-    s_imp_problem(im, line, col, "应为 0 或 1，而不是“%.*s”", intake_csv_show_len(v, 40), v);
-    return 0;
-}
-
-/* Sends the pending rows and problems as one chunk. */
-static int s_imp_flush(s_imp_t *im)
-{
-    if (!im->n_rows && !im->n_problems)
-        return FCCTL_OK;
     Fc__V1__ImportChunkRequest req = FC__V1__IMPORT_CHUNK_REQUEST__INIT;
-    req.import_id = im->import_id;
-    req.seq = im->seq;
-    req.rows = im->rows;
-    req.n_rows = im->n_rows;
-    req.problems = im->problems;
-    req.n_problems = im->n_problems;
+    if (!intake_csv_rows_chunk(rows, &req))
+        return FCCTL_OK;
+    req.import_id = (char *)import_id;
     ProtobufCMessage *reply = NULL;
-    int rc = fcctl_call(im->ctl, "intake", "intake.import_chunk", &req.base,
+    int rc = fcctl_call(ctl, "intake", "intake.import_chunk", &req.base,
                         &fc__v1__import_chunk_reply__descriptor, &reply);
     protobuf_c_message_free_unpacked(reply, NULL);
     if (rc != FCCTL_OK)
         return rc;
-    im->seq++;
-    im->n_rows = im->n_problems = 0;
-    im->chunk_bytes = 0;
-    fc_arena_reset(im->arena);
+    intake_csv_rows_sent(rows);
     return FCCTL_OK;
-}
-
-/* One record of the file into a row of the chunk (or problems). */
-static void s_imp_record(s_imp_t *im, char **f, size_t n, long line)
-{
-    if ((int)n != im->ncols) {
-        s_imp_problem(im, line, "row", "有 %zu 个字段，表头有 %d 个", n, im->ncols);
-        return;
-    }
-    const char *v[32] = {0};
-    int bad = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *col = im->cols[im->map[i]];
-        if (!fc_utf8_valid(f[i], strlen(f[i]))) {
-            s_imp_problem(im, line, col, "不是有效的 UTF-8 文本");
-            bad = 1;
-            continue;
-        }
-        v[im->map[i]] = fc_arena_strdup(im->arena, s_trim(f[i]));
-    }
-    if (bad)
-        return;
-    Fc__V1__ImportRow *row = fc_arena_alloc(im->arena, sizeof *row);
-    fc__v1__import_row__init(row);
-    row->line = (int32_t)line;
-    if (im->cols == s_org_cols) {
-        Fc__V1__OrgUnit *u = fc_arena_alloc(im->arena, sizeof *u);
-        fc__v1__org_unit__init(u);
-        u->org_code = (char *)v[0];
-        u->parent_code = (char *)v[1];
-        u->name = (char *)v[2];
-        u->kind = (char *)v[3];
-        bad |= !s_imp_bool(im, line, "liaison_unit", v[4], &u->liaison_unit);
-        row->org = u;
-    } else if (im->cols == s_post_cols) {
-        Fc__V1__Post *p = fc_arena_alloc(im->arena, sizeof *p);
-        fc__v1__post__init(p);
-        p->post_code = (char *)v[0];
-        p->org_code = (char *)v[1];
-        p->name = (char *)v[2];
-        p->kind = (char *)v[3];
-        char *end = NULL;
-        long risk = strtol(v[4], &end, 10);
-        if (!*v[4] || *end || risk < 0 || risk > 9) {
-            s_imp_problem(im, line, "risk_class", "应为 1 或 2，而不是“%.*s”",
-                          intake_csv_show_len(v[4], 40), v[4]);
-            bad = 1;
-        }
-        p->risk_class = (int32_t)risk;
-        fc_err_t err;
-        fc_err_clear(&err);
-        if (intake_shift_parse(v[5], im->arena, &p->shifts, &p->n_shifts, &err) != FC_OK) {
-            s_imp_problem(im, line, "shifts", "%s", err.message);
-            bad = 1;
-        }
-        row->post = p;
-    } else {
-        Fc__V1__Person *p = fc_arena_alloc(im->arena, sizeof *p);
-        fc__v1__person__init(p);
-        p->employee_no = (char *)v[0];
-        p->name = (char *)v[1];
-        p->phone = (char *)v[2];
-        p->org_code = (char *)v[3];
-        p->party_status = (char *)v[4];
-        p->cadre_level = (char *)v[5];
-        protobuf_c_boolean *flags[] = {&p->leadership_team, &p->young_cadre, &p->reserve_pool,
-                                       &p->medical_staff, &p->aid_team};
-        for (int k = 0; k < 5; k++)
-            bad |= !s_imp_bool(im, line, im->cols[6 + k], v[6 + k], flags[k]);
-        p->spouse_employee_no = (char *)v[11];
-        bad |= !s_imp_bool(im, line, "cares_for_elderly", v[12], &p->cares_for_elderly);
-        bad |= !s_imp_bool(im, line, "cares_for_children", v[13], &p->cares_for_children);
-        bad |= !s_imp_bool(im, line, "fit_for_frontline", v[14], &p->fit_for_frontline);
-        if (!*v[4] || !*v[5]) {
-            s_imp_problem(im, line, !*v[4] ? "party_status" : "cadre_level", "不能为空");
-            bad = 1;
-        }
-        row->person = p;
-    }
-    if (bad)
-        return;
-    if (im->n_rows == im->cap_rows) {
-        im->cap_rows = im->cap_rows ? im->cap_rows * 2 : 1024;
-        im->rows = fc_xrealloc(im->rows, im->cap_rows * sizeof *im->rows);
-    }
-    im->rows[im->n_rows++] = row;
-    im->chunk_bytes += protobuf_c_message_get_packed_size(&row->base) + 8;
-    im->total_rows++;
-}
-
-/* Reads and checks the header; prints every problem and returns 0 if it is unusable. */
-static int s_imp_header(s_imp_t *im, intake_csv_t *csv)
-{
-    char **f = NULL;
-    size_t n = 0;
-    long line = 1;
-    fc_err_t err;
-    fc_err_clear(&err);
-    int r = intake_csv_next(csv, &f, &n, &line, &err);
-    int ok = 1, binary = 0, seen[32] = {0};
-    if (r == INTAKE_CSV_EOF) {
-        fprintf(stderr, "line 1: header: 文件为空，缺少表头\n");
-        return 0;
-    }
-    if (r != INTAKE_CSV_RECORD) {
-        fprintf(stderr, "line %ld: header: %s\n", line, err.message);
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char *name = s_trim(f[i]);
-        int k = -1;
-        if (!fc_utf8_valid(name, strlen(name))) {
-            fprintf(stderr,
-                    "line %ld: header: 第 %zu 列的列名不是有效的 UTF-8（不是 CSV 文本文件？）\n",
-                    line, i + 1);
-            ok = 0;
-            binary = 1;
-            continue;
-        }
-        for (int c = 0; im->cols[c]; c++)
-            if (strcmp(name, im->cols[c]) == 0)
-                k = c;
-        if (k < 0) {
-            fprintf(stderr, "line %ld: %.60s: 未知的列（%s 导入的列：", line, name, im->kind);
-            for (int c = 0; im->cols[c]; c++)
-                fprintf(stderr, "%s%s", c ? ", " : "", im->cols[c]);
-            fprintf(stderr, "）\n");
-            ok = 0;
-        } else if (seen[k]++) {
-            fprintf(stderr, "line %ld: %s: 列名重复\n", line, name);
-            ok = 0;
-        } else {
-            im->map[i] = k;
-        }
-    }
-    for (int c = 0; im->cols[c]; c++)
-        if (!seen[c] && !binary) {
-            fprintf(stderr, "line %ld: %s: 缺少这一列\n", line, im->cols[c]);
-            ok = 0;
-        }
-    im->ncols = (int)n;
-    return ok;
 }
 
 static void s_imp_print_problems(Fc__V1__ImportProblem *const *p, size_t n, json_t *list)
@@ -1802,32 +1550,24 @@ static int cmd_import(fcctl_t *ctl, int argc, char **argv)
     }
     if (optind != argc - 2)
         return FCCTL_EUSAGE;
-    s_imp_t im;
-    memset(&im, 0, sizeof im);
-    im.ctl = ctl;
-    im.kind = argv[optind];
+    const char *kind = argv[optind];
     const char *file = argv[optind + 1];
-    if (strcmp(im.kind, "org") == 0)
-        im.cols = s_org_cols;
-    else if (strcmp(im.kind, "posts") == 0)
-        im.cols = s_post_cols;
-    else if (strcmp(im.kind, "people") == 0)
-        im.cols = s_people_cols;
-    else {
-        fprintf(stderr, "fcctl: import: \"%s\" is not one of org|posts|people\n", im.kind);
+    char import_id[64] = "";
+    intake_csv_rows_t *rows = intake_csv_rows_new(kind, stderr);
+    if (!rows) {
+        fprintf(stderr, "fcctl: import: \"%s\" is not one of org|posts|people\n", kind);
         return FCCTL_EUSAGE;
     }
     FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
     if (!f) {
         fprintf(stderr, "fcctl: import: could not open \"%s\"\n", file);
+        intake_csv_rows_destroy(&rows);
         return FCCTL_EUSAGE;
     }
     struct stat st;
     long long size = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
-    intake_csv_t *csv = NULL;
     json_t *out = NULL;
     Fc__V1__ImportCommitReply *cr = NULL;
-    im.arena = fc_arena_new(256 * 1024);
     rc = FCCTL_EREJECTED;
     if (size > (long long)FCCTL_IMPORT_MAX_BYTES) {
         fprintf(stderr,
@@ -1836,65 +1576,51 @@ static int cmd_import(fcctl_t *ctl, int argc, char **argv)
                 size, FCCTL_IMPORT_MAX_BYTES >> 20);
         goto out;
     }
-    csv = intake_csv_new(f, FCCTL_IMPORT_MAX_BYTES);
-    if (!s_imp_header(&im, csv)) {
+    if (!intake_csv_rows_header(rows, f, FCCTL_IMPORT_MAX_BYTES)) {
         fprintf(stderr, "fcctl: import: 表头有误，未导入任何数据\n");
         goto out;
     }
     Fc__V1__ImportBeginRequest br = FC__V1__IMPORT_BEGIN_REQUEST__INIT;
-    br.kind = (char *)im.kind;
+    br.kind = (char *)kind;
     br.skip_bad = skip_bad;
     br.file_name = (char *)file;
     ProtobufCMessage *reply = NULL;
     if ((rc = fcctl_call(ctl, "intake", "intake.import_begin", &br.base,
                          &fc__v1__import_begin_reply__descriptor, &reply)) != FCCTL_OK)
         goto out;
-    snprintf(im.import_id, sizeof im.import_id, "%s",
-             ((Fc__V1__ImportBeginReply *)reply)->import_id);
+    snprintf(import_id, sizeof import_id, "%s", ((Fc__V1__ImportBeginReply *)reply)->import_id);
     protobuf_c_message_free_unpacked(reply, NULL);
     /* a progress line after each chunk sent before the end: files of more than one chunk */
     int progress = 1;
     for (;;) {
-        char **fields = NULL;
-        size_t n = 0;
-        long line = 0;
-        fc_err_t err;
-        fc_err_clear(&err);
-        int r = intake_csv_next(csv, &fields, &n, &line, &err);
-        if (r == INTAKE_CSV_EOF)
-            break;
+        int r = intake_csv_rows_fill(rows);
         if (r == INTAKE_CSV_FATAL) {
-            fprintf(stderr, "line %ld: %s: %s\n", line ? line : 1, err.field, err.message);
             fprintf(stderr, "fcctl: import: 文件无法继续读取，未导入任何数据\n");
             rc = FCCTL_EREJECTED;
             goto out;
         }
-        if (r == INTAKE_CSV_BAD_RECORD)
-            s_imp_problem(&im, line, "row", "%s", err.message);
-        else
-            s_imp_record(&im, fields, n, line);
-        if (im.n_rows >= FCCTL_IMPORT_CHUNK_ROWS || im.chunk_bytes >= FCCTL_IMPORT_CHUNK_BYTES) {
-            if ((rc = s_imp_flush(&im)) != FCCTL_OK)
-                goto out;
-            if (progress)
-                fprintf(stderr, "fcctl: 导入进度：已读取 %ld 行%s",
-                        im.total_rows + im.total_problems, size > 0 ? "" : "\n");
-            if (progress && size > 0)
-                fprintf(stderr, "（%d%%）\n",
-                        (int)(100.0 * (double)intake_csv_bytes(csv) / (double)size));
-        }
+        if (r == INTAKE_CSV_EOF)
+            break;
+        if ((rc = s_imp_flush(ctl, rows, import_id)) != FCCTL_OK)
+            goto out;
+        if (progress)
+            fprintf(stderr, "fcctl: 导入进度：已读取 %ld 行%s", intake_csv_rows_progress(rows),
+                    size > 0 ? "" : "\n");
+        if (progress && size > 0)
+            fprintf(stderr, "（%d%%）\n",
+                    (int)(100.0 * (double)intake_csv_rows_bytes(rows) / (double)size));
     }
-    if ((rc = s_imp_flush(&im)) != FCCTL_OK)
+    if ((rc = s_imp_flush(ctl, rows, import_id)) != FCCTL_OK)
         goto out;
     Fc__V1__ImportCommitRequest cq = FC__V1__IMPORT_COMMIT_REQUEST__INIT;
-    cq.import_id = im.import_id;
-    cq.chunks = im.seq;
+    cq.import_id = import_id;
+    cq.chunks = intake_csv_rows_seq(rows);
     cq.dry_run = check;
     int saved_timeout = ctl->timeout_ms;
     if (ctl->timeout_ms < FCCTL_IMPORT_COMMIT_TIMEOUT_MS)
         ctl->timeout_ms = FCCTL_IMPORT_COMMIT_TIMEOUT_MS;
-    if (im.seq > 1)
-        fprintf(stderr, "fcctl: 已上传 %d 块，服务端校验并写入中……\n", im.seq);
+    if (intake_csv_rows_seq(rows) > 1)
+        fprintf(stderr, "fcctl: 已上传 %d 块，服务端校验并写入中……\n", intake_csv_rows_seq(rows));
     rc = fcctl_call(ctl, "intake", "intake.import_commit", &cq.base,
                     &fc__v1__import_commit_reply__descriptor, (ProtobufCMessage **)&cr);
     ctl->timeout_ms = saved_timeout;
@@ -1905,7 +1631,7 @@ static int cmd_import(fcctl_t *ctl, int argc, char **argv)
     /* the rest of the problems, a page at a time */
     for (int off = (int)cr->n_problems; off < cr->total_problems && rc == FCCTL_OK;) {
         Fc__V1__ImportProblemsRequest pq = FC__V1__IMPORT_PROBLEMS_REQUEST__INIT;
-        pq.import_id = im.import_id;
+        pq.import_id = import_id;
         pq.offset = off;
         pq.limit = 2000;
         ProtobufCMessage *pr = NULL;
@@ -1921,24 +1647,24 @@ static int cmd_import(fcctl_t *ctl, int argc, char **argv)
         protobuf_c_message_free_unpacked(pr, NULL);
     }
     if (ctl->json) {
-        out = json_pack("{s:s,s:s,s:b,s:b,s:i,s:i,s:i,s:i,s:i,s:i,s:o}", "import_id", im.import_id,
-                        "kind", im.kind, "applied", cr->applied, "check", check, "rows", cr->rows,
+        out = json_pack("{s:s,s:s,s:b,s:b,s:i,s:i,s:i,s:i,s:i,s:i,s:o}", "import_id", import_id,
+                        "kind", kind, "applied", cr->applied, "check", check, "rows", cr->rows,
                         "inserted", cr->inserted, "updated", cr->updated, "unchanged",
                         cr->unchanged, "bad", cr->bad, "linked", cr->linked, "problems", list);
         char *s = json_dumps(out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         puts(s);
         free(s);
     } else if (check) {
-        printf("检查 %s：共 %d 行，错误 %d 行（未导入）\n", im.kind, (int)cr->rows, (int)cr->bad);
+        printf("检查 %s：共 %d 行，错误 %d 行（未导入）\n", kind, (int)cr->rows, (int)cr->bad);
     } else if (cr->applied) {
-        printf("导入 %s：共 %d 行，新增 %d，更新 %d，未变 %d%s", im.kind, (int)cr->rows,
+        printf("导入 %s：共 %d 行，新增 %d，更新 %d，未变 %d%s", kind, (int)cr->rows,
                (int)cr->inserted, (int)cr->updated, (int)cr->unchanged, cr->bad ? "" : "\n");
         if (cr->bad)
             printf("，跳过错误行 %d 行\n", (int)cr->bad);
     } else {
         printf("导入 %s：共 %d 行，其中 %d 行有错误，未导入任何数据（可用 --skip-bad "
                "只导入正确的行）\n",
-               im.kind, (int)cr->rows, (int)cr->bad);
+               kind, (int)cr->rows, (int)cr->bad);
     }
     if (rc == FCCTL_OK)
         rc = cr->bad || cr->total_problems ? FCCTL_EREJECTED : FCCTL_OK;
@@ -1946,12 +1672,9 @@ out:
     if (cr)
         protobuf_c_message_free_unpacked(&cr->base, NULL);
     json_decref(out);
-    intake_csv_destroy(&csv);
+    intake_csv_rows_destroy(&rows);
     if (f != stdin)
         fclose(f);
-    free(im.rows);
-    free(im.problems);
-    fc_arena_destroy(&im.arena);
     return rc;
 }
 

@@ -236,10 +236,29 @@ static int s_clear_all(fc_pg_t *pg, const char *employee_no, Fc__V1__ClearedReco
     return FC_OK;
 }
 
-static int s_publish_assessment(fc_service_t *svc, const char *type, const char *kind, int64_t id,
-                                const char *employee_no, const char *org_code, int64_t at,
-                                Fc__V1__ClearedRecord **cleared, size_t n, fc_err_t *err)
+/* Before a fault-tolerance or clarification record (kind) is stored: its subject exists, is in
+ * the actor's reach and is a cadre; every record it clears is checked. */
+static int s_assessment_check(fc_service_t *svc, fc_call_t *call, const char *kind,
+                              const char *employee_no, Fc__V1__ClearedRecord *const *cleared,
+                              size_t n, intake_person_brief_t *who, fc_err_t *err)
 {
+    int rc = s_subject(svc, call, employee_no, who, err);
+    if (rc == FC_OK)
+        rc = s_is_cadre(who, err);
+    if (rc == FC_OK)
+        rc = s_clear_all(fc_service_pg(svc), employee_no, cleared, n, kind, 0, err);
+    return rc;
+}
+
+/* Once stored as id: the records it clears are marked cleared by it and its event (type) is
+ * published. */
+static int s_assessment_done(fc_service_t *svc, const char *type, const char *kind, int64_t id,
+                             const char *employee_no, const char *org_code, int64_t at,
+                             Fc__V1__ClearedRecord **cleared, size_t n, fc_err_t *err)
+{
+    int rc = s_clear_all(fc_service_pg(svc), employee_no, cleared, n, kind, id, err);
+    if (rc != FC_OK)
+        return rc;
     Fc__V1__AssessmentRecordEvent ev = FC__V1__ASSESSMENT_RECORD_EVENT__INIT;
     ev.kind = (char *)kind;
     ev.record_id = id;
@@ -258,7 +277,6 @@ static int handle_fault_tolerance(fc_service_t *svc, fc_call_t *call, fc_err_t *
     const Fc__V1__FaultToleranceRequest *req = (const Fc__V1__FaultToleranceRequest *)call->request;
     intake_person_brief_t who;
     int64_t now = fc_clock_now_us(), id = 0;
-    fc_pg_t *pg = fc_service_pg(svc);
     int rc = intake_may_write(call, err);
     if (rc == FC_OK)
         rc = fc_pb_require(&req->base, "record", err);
@@ -269,20 +287,14 @@ static int handle_fault_tolerance(fc_service_t *svc, fc_call_t *call, fc_err_t *
     r.recorded_us = now;
     r.recorded_by = (char *)fc_call_actor(call);
     if ((rc = intake_records_rules_fault(&r, now, err)) == FC_OK)
-        rc = s_subject(svc, call, r.employee_no, &who, err);
-    if (rc == FC_OK)
-        rc = s_is_cadre(&who, err);
-    if (rc == FC_OK)
-        rc = s_clear_all(pg, r.employee_no, r.cleared, r.n_cleared, "fault_tolerance", 0, err);
+        rc = s_assessment_check(svc, call, "fault_tolerance", r.employee_no, r.cleared, r.n_cleared,
+                                &who, err);
     r.org_code = who.org_code;
     if (rc == FC_OK)
-        rc = intake_records_store_fault_add(pg, &r, &id, err);
+        rc = intake_records_store_fault_add(fc_service_pg(svc), &r, &id, err);
     if (rc == FC_OK)
-        rc = s_clear_all(pg, r.employee_no, r.cleared, r.n_cleared, "fault_tolerance", id, err);
-    if (rc == FC_OK)
-        rc = s_publish_assessment(svc, INTAKE_EV_FAULT_TOLERANCE, "fault_tolerance", id,
-                                  r.employee_no, r.org_code, r.decided_us, r.cleared, r.n_cleared,
-                                  err);
+        rc = s_assessment_done(svc, INTAKE_EV_FAULT_TOLERANCE, "fault_tolerance", id, r.employee_no,
+                               r.org_code, r.decided_us, r.cleared, r.n_cleared, err);
     if (rc != FC_OK)
         return rc;
     Fc__V1__FaultToleranceReply *reply = fc_arena_alloc(call->arena, sizeof *reply);
@@ -297,7 +309,6 @@ static int handle_clarification(fc_service_t *svc, fc_call_t *call, fc_err_t *er
     const Fc__V1__ClarificationRequest *req = (const Fc__V1__ClarificationRequest *)call->request;
     intake_person_brief_t who;
     int64_t now = fc_clock_now_us(), id = 0;
-    fc_pg_t *pg = fc_service_pg(svc);
     int rc = intake_may_write(call, err);
     if (rc == FC_OK)
         rc = fc_pb_require(&req->base, "record", err);
@@ -308,19 +319,14 @@ static int handle_clarification(fc_service_t *svc, fc_call_t *call, fc_err_t *er
     r.recorded_us = now;
     r.recorded_by = (char *)fc_call_actor(call);
     if ((rc = intake_records_rules_clarification(&r, now, err)) == FC_OK)
-        rc = s_subject(svc, call, r.employee_no, &who, err);
-    if (rc == FC_OK)
-        rc = s_is_cadre(&who, err);
-    if (rc == FC_OK)
-        rc = s_clear_all(pg, r.employee_no, r.cleared, r.n_cleared, "clarification", 0, err);
+        rc = s_assessment_check(svc, call, "clarification", r.employee_no, r.cleared, r.n_cleared,
+                                &who, err);
     r.org_code = who.org_code;
     if (rc == FC_OK)
-        rc = intake_records_store_clarification_add(pg, &r, &id, err);
+        rc = intake_records_store_clarification_add(fc_service_pg(svc), &r, &id, err);
     if (rc == FC_OK)
-        rc = s_clear_all(pg, r.employee_no, r.cleared, r.n_cleared, "clarification", id, err);
-    if (rc == FC_OK)
-        rc = s_publish_assessment(svc, INTAKE_EV_CLARIFICATION, "clarification", id, r.employee_no,
-                                  r.org_code, r.clarified_us, r.cleared, r.n_cleared, err);
+        rc = s_assessment_done(svc, INTAKE_EV_CLARIFICATION, "clarification", id, r.employee_no,
+                               r.org_code, r.clarified_us, r.cleared, r.n_cleared, err);
     if (rc != FC_OK)
         return rc;
     Fc__V1__ClarificationReply *reply = fc_arena_alloc(call->arena, sizeof *reply);

@@ -2,6 +2,7 @@
  * discrimination cases, village assignments), parameterised, for schema intake only. Kept
  * apart from intake_store.c so the two modules change independently. */
 #include "intake_records.h"
+#include "intake_store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,32 +11,6 @@
 /* microseconds <-> timestamptz, exactly (no floating point) */
 #define TS(n) "(TIMESTAMPTZ 'epoch' + $" #n "::bigint * INTERVAL '1 microsecond')"
 #define US(col) "coalesce((extract(epoch FROM " col ") * 1000000)::bigint, 0)"
-
-static int s_fail(fc_err_t *err)
-{
-    return err && err->code ? err->code : FC_ERR;
-}
-
-static void s_i64(char *buf, size_t n, long long v)
-{
-    snprintf(buf, n, "%lld", v);
-}
-
-static char *s_adup(fc_arena_t *a, const PGresult *r, int row, int col)
-{
-    return fc_arena_strdup(a, fc_pg_str(r, row, col));
-}
-
-static int s_insert_id(fc_pg_t *pg, const char *sql, int n, const char *const *p, int64_t *id_out,
-                       fc_err_t *err)
-{
-    PGresult *r = fc_pg_exec(pg, sql, n, p, err);
-    if (!r)
-        return s_fail(err);
-    *id_out = fc_pg_int(r, 0, 0);
-    PQclear(r);
-    return FC_OK;
-}
 
 int intake_records_store_subsidiary(fc_pg_t *pg, const char *org_path, fc_arena_t *arena,
                                     const char **code_out, fc_err_t *err)
@@ -46,8 +21,8 @@ int intake_records_store_subsidiary(fc_pg_t *pg, const char *org_path, fc_arena_
                              " AND starts_with($1, path) ORDER BY length(path) LIMIT 1",
                              1, p, err);
     if (!r)
-        return s_fail(err);
-    *code_out = PQntuples(r) ? s_adup(arena, r, 0, 0) : "";
+        return intake_store_fail(err);
+    *code_out = PQntuples(r) ? intake_store_adup(arena, r, 0, 0) : "";
     PQclear(r);
     return FC_OK;
 }
@@ -58,7 +33,7 @@ int intake_records_store_check_clear(fc_pg_t *pg, const char *employee_no,
 {
     int merit = strcmp(c->kind, "merit") == 0;
     char id[24];
-    s_i64(id, sizeof id, c->record_id);
+    intake_store_i64(id, sizeof id, c->record_id);
     const char *p[] = {id, c->kind};
     PGresult *r = fc_pg_exec(
         pg,
@@ -70,7 +45,7 @@ int intake_records_store_check_clear(fc_pg_t *pg, const char *employee_no,
                 " AND a.record_id = e.id) FROM cadre_key_event e WHERE id = $1::bigint",
         2, p, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int rc = FC_OK;
     const char *what = merit ? "问责记录" : "关键事件";
     if (PQntuples(r) == 0)
@@ -94,8 +69,8 @@ int intake_records_store_clear(fc_pg_t *pg, const Fc__V1__ClearedRecord *c, cons
                                int64_t by_id, fc_err_t *err)
 {
     char id[24], by[24];
-    s_i64(id, sizeof id, c->record_id);
-    s_i64(by, sizeof by, by_id);
+    intake_store_i64(id, sizeof id, c->record_id);
+    intake_store_i64(by, sizeof by, by_id);
     const char *p[] = {c->kind, id, by_kind, by};
     return fc_pg_cmd(pg,
                      "INSERT INTO assessment_clearance (kind, record_id, by_kind, by_id)"
@@ -107,47 +82,50 @@ int intake_records_store_fault_add(fc_pg_t *pg, const Fc__V1__FaultToleranceReco
                                    int64_t *id_out, fc_err_t *err)
 {
     char dec[24], rec[24];
-    s_i64(dec, sizeof dec, r->decided_us);
-    s_i64(rec, sizeof rec, r->recorded_us);
+    intake_store_i64(dec, sizeof dec, r->decided_us);
+    intake_store_i64(rec, sizeof rec, r->recorded_us);
     const char *p[] = {r->employee_no, r->org_code, r->mistake,     r->reasons,
                        r->decided_by,  dec,         r->recorded_by, rec};
-    return s_insert_id(pg,
-                       "INSERT INTO fault_tolerance (employee_no, org_code, mistake, reasons,"
-                       " decided_by, decided_at, recorded_by, recorded_at)"
-                       " VALUES ($1, $2, $3, $4, $5, " TS(6) ", $7, " TS(8) ") RETURNING id",
-                       8, p, id_out, err);
+    return intake_store_insert_id(
+        pg,
+        "INSERT INTO fault_tolerance (employee_no, org_code, mistake, reasons,"
+        " decided_by, decided_at, recorded_by, recorded_at)"
+        " VALUES ($1, $2, $3, $4, $5, " TS(6) ", $7, " TS(8) ") RETURNING id",
+        8, p, id_out, err);
 }
 
 int intake_records_store_clarification_add(fc_pg_t *pg, const Fc__V1__ClarificationRecord *r,
                                            int64_t *id_out, fc_err_t *err)
 {
     char cat[24], clar[24], rec[24];
-    s_i64(cat, sizeof cat, r->complaint_us);
-    s_i64(clar, sizeof clar, r->clarified_us);
-    s_i64(rec, sizeof rec, r->recorded_us);
+    intake_store_i64(cat, sizeof cat, r->complaint_us);
+    intake_store_i64(clar, sizeof clar, r->clarified_us);
+    intake_store_i64(rec, sizeof rec, r->recorded_us);
     const char *p[] = {
         r->employee_no, r->org_code,       r->complaint,   cat, r->findings, r->decided_by,
         clar,           r->accuser_action, r->recorded_by, rec};
-    return s_insert_id(pg,
-                       "INSERT INTO clarification (employee_no, org_code, complaint, complaint_at,"
-                       " findings, decided_by, clarified_at, accuser_action, recorded_by,"
-                       " recorded_at) VALUES ($1, $2, $3, " TS(4) ", $5, $6, " TS(
-                           7) ", $8, $9, " TS(10) ") RETURNING id",
-                       10, p, id_out, err);
+    return intake_store_insert_id(
+        pg,
+        "INSERT INTO clarification (employee_no, org_code, complaint, complaint_at,"
+        " findings, decided_by, clarified_at, accuser_action, recorded_by,"
+        " recorded_at) VALUES ($1, $2, $3, " TS(4) ", $5, $6, " TS(7) ", $8, $9, " TS(
+            10) ") RETURNING id",
+        10, p, id_out, err);
 }
 
 int intake_records_store_discrimination_add(fc_pg_t *pg, const Fc__V1__DiscriminationCase *c,
                                             int64_t *id_out, fc_err_t *err)
 {
     char at[24];
-    s_i64(at, sizeof at, c->reported_us);
+    intake_store_i64(at, sizeof at, c->reported_us);
     const char *p[] = {c->employee_no, c->org_code,    c->victim, c->family_member,
                        c->description, c->reported_by, at};
-    int rc = s_insert_id(pg,
-                         "INSERT INTO discrimination_case (employee_no, org_code, victim,"
-                         " family_member, description, reported_by, reported_at, state)"
-                         " VALUES ($1, $2, $3, $4, $5, $6, " TS(7) ", 'reported') RETURNING id",
-                         7, p, id_out, err);
+    int rc = intake_store_insert_id(
+        pg,
+        "INSERT INTO discrimination_case (employee_no, org_code, victim,"
+        " family_member, description, reported_by, reported_at, state)"
+        " VALUES ($1, $2, $3, $4, $5, $6, " TS(7) ", 'reported') RETURNING id",
+        7, p, id_out, err);
     if (rc != FC_OK)
         return rc;
     return intake_records_store_discrimination_step(pg, *id_out, 0, "reported", c->description,
@@ -159,9 +137,9 @@ int intake_records_store_discrimination_step(fc_pg_t *pg, int64_t case_id, int s
                                              int64_t at_us, const char *outcome, fc_err_t *err)
 {
     char id[24], sq[16], at[24];
-    s_i64(id, sizeof id, case_id);
-    s_i64(sq, sizeof sq, seq);
-    s_i64(at, sizeof at, at_us);
+    intake_store_i64(id, sizeof id, case_id);
+    intake_store_i64(sq, sizeof sq, seq);
+    intake_store_i64(at, sizeof at, at_us);
     const char *p[] = {id, sq, state, action, by ? by : "", at};
     int rc = fc_pg_cmd(pg,
                        "INSERT INTO discrimination_step (case_id, seq, step, action, by_whom, at)"
@@ -185,15 +163,15 @@ static Fc__V1__DiscriminationCase *s_case_row(const PGresult *r, int i, fc_arena
     Fc__V1__DiscriminationCase *c = fc_arena_alloc(arena, sizeof *c);
     fc__v1__discrimination_case__init(c);
     c->case_id = fc_pg_int(r, i, 0);
-    c->employee_no = s_adup(arena, r, i, 1);
-    c->org_code = s_adup(arena, r, i, 2);
-    c->victim = s_adup(arena, r, i, 3);
-    c->family_member = s_adup(arena, r, i, 4);
-    c->description = s_adup(arena, r, i, 5);
-    c->reported_by = s_adup(arena, r, i, 6);
+    c->employee_no = intake_store_adup(arena, r, i, 1);
+    c->org_code = intake_store_adup(arena, r, i, 2);
+    c->victim = intake_store_adup(arena, r, i, 3);
+    c->family_member = intake_store_adup(arena, r, i, 4);
+    c->description = intake_store_adup(arena, r, i, 5);
+    c->reported_by = intake_store_adup(arena, r, i, 6);
     c->reported_us = fc_pg_int(r, i, 7);
-    c->state = s_adup(arena, r, i, 8);
-    c->outcome = s_adup(arena, r, i, 9);
+    c->state = intake_store_adup(arena, r, i, 8);
+    c->outcome = intake_store_adup(arena, r, i, 9);
     c->closed_us = fc_pg_int(r, i, 10);
     return c;
 }
@@ -202,7 +180,7 @@ static int s_case_steps(fc_pg_t *pg, Fc__V1__DiscriminationCase *c, fc_arena_t *
                         fc_err_t *err)
 {
     char id[24];
-    s_i64(id, sizeof id, c->case_id);
+    intake_store_i64(id, sizeof id, c->case_id);
     const char *p[] = {id};
     PGresult *r =
         fc_pg_exec(pg,
@@ -210,16 +188,16 @@ static int s_case_steps(fc_pg_t *pg, Fc__V1__DiscriminationCase *c, fc_arena_t *
                                                              " WHERE case_id = $1 ORDER BY seq",
                    1, p, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int n = PQntuples(r);
     c->steps = fc_arena_alloc(arena, (size_t)(n ? n : 1) * sizeof *c->steps);
     c->n_steps = (size_t)n;
     for (int i = 0; i < n; i++) {
         Fc__V1__DiscriminationStep *s = fc_arena_alloc(arena, sizeof *s);
         fc__v1__discrimination_step__init(s);
-        s->step = s_adup(arena, r, i, 0);
-        s->action = s_adup(arena, r, i, 1);
-        s->by = s_adup(arena, r, i, 2);
+        s->step = intake_store_adup(arena, r, i, 0);
+        s->action = intake_store_adup(arena, r, i, 1);
+        s->by = intake_store_adup(arena, r, i, 2);
         s->at_us = fc_pg_int(r, i, 3);
         c->steps[i] = s;
     }
@@ -230,21 +208,14 @@ static int s_case_steps(fc_pg_t *pg, Fc__V1__DiscriminationCase *c, fc_arena_t *
 int intake_records_store_discrimination_get(fc_pg_t *pg, int64_t case_id, fc_arena_t *arena,
                                             Fc__V1__DiscriminationCase **out, fc_err_t *err)
 {
-    char id[24];
-    s_i64(id, sizeof id, case_id);
-    const char *p[] = {id};
-    PGresult *r = fc_pg_exec(pg, CASE_SELECT " WHERE id = $1 FOR UPDATE", 1, p, err);
-    if (!r)
-        return s_fail(err);
-    int rc = FC_OK;
-    if (PQntuples(r) == 0)
-        rc = fc_err_set(err, FC_ENOTFOUND, "case_id", "歧视事件 %lld 不存在", (long long)case_id);
-    else
-        *out = s_case_row(r, 0, arena);
+    PGresult *r = NULL;
+    int rc = intake_store_one_by_id(pg, CASE_SELECT " WHERE id = $1 FOR UPDATE", case_id, "case_id",
+                                    "歧视事件", &r, err);
+    if (rc != FC_OK)
+        return rc;
+    *out = s_case_row(r, 0, arena);
     PQclear(r);
-    if (rc == FC_OK)
-        rc = s_case_steps(pg, *out, arena, err);
-    return rc;
+    return s_case_steps(pg, *out, arena, err);
 }
 
 /* The records a fault-tolerance or clarification record cleared. */
@@ -252,21 +223,21 @@ static int s_cleared(fc_pg_t *pg, const char *by_kind, int64_t by_id, fc_arena_t
                      Fc__V1__ClearedRecord ***out, size_t *n_out, fc_err_t *err)
 {
     char id[24];
-    s_i64(id, sizeof id, by_id);
+    intake_store_i64(id, sizeof id, by_id);
     const char *p[] = {by_kind, id};
     PGresult *r = fc_pg_exec(pg,
                              "SELECT kind, record_id FROM assessment_clearance"
                              " WHERE by_kind = $1 AND by_id = $2 ORDER BY kind, record_id",
                              2, p, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int n = PQntuples(r);
     *out = fc_arena_alloc(arena, (size_t)(n ? n : 1) * sizeof **out);
     *n_out = (size_t)n;
     for (int i = 0; i < n; i++) {
         Fc__V1__ClearedRecord *c = fc_arena_alloc(arena, sizeof *c);
         fc__v1__cleared_record__init(c);
-        c->kind = s_adup(arena, r, i, 0);
+        c->kind = intake_store_adup(arena, r, i, 0);
         c->record_id = fc_pg_int(r, i, 1);
         (*out)[i] = c;
     }
@@ -300,7 +271,7 @@ int intake_records_store_list(fc_pg_t *pg, const char *employee_no, const char *
                               Fc__V1__RecordsListReply *out, fc_err_t *err)
 {
     char lim[16];
-    s_i64(lim, sizeof lim, limit);
+    intake_store_i64(lim, sizeof lim, limit);
     const char *p[] = {employee_no, lim, org_path ? org_path : "", open_only ? "true" : "false"};
     int rc = FC_ERR;
     PGresult *r = fc_pg_exec(pg, s_sql_faults, 4, p, err);
@@ -312,13 +283,13 @@ int intake_records_store_list(fc_pg_t *pg, const char *employee_no, const char *
         Fc__V1__FaultToleranceRecord *f = fc_arena_alloc(arena, sizeof *f);
         fc__v1__fault_tolerance_record__init(f);
         f->record_id = fc_pg_int(r, i, 0);
-        f->employee_no = s_adup(arena, r, i, 1);
-        f->org_code = s_adup(arena, r, i, 2);
-        f->mistake = s_adup(arena, r, i, 3);
-        f->reasons = s_adup(arena, r, i, 4);
-        f->decided_by = s_adup(arena, r, i, 5);
+        f->employee_no = intake_store_adup(arena, r, i, 1);
+        f->org_code = intake_store_adup(arena, r, i, 2);
+        f->mistake = intake_store_adup(arena, r, i, 3);
+        f->reasons = intake_store_adup(arena, r, i, 4);
+        f->decided_by = intake_store_adup(arena, r, i, 5);
         f->decided_us = fc_pg_int(r, i, 6);
-        f->recorded_by = s_adup(arena, r, i, 7);
+        f->recorded_by = intake_store_adup(arena, r, i, 7);
         f->recorded_us = fc_pg_int(r, i, 8);
         out->fault_tolerance[i] = f;
     }
@@ -338,15 +309,15 @@ int intake_records_store_list(fc_pg_t *pg, const char *employee_no, const char *
         Fc__V1__ClarificationRecord *c = fc_arena_alloc(arena, sizeof *c);
         fc__v1__clarification_record__init(c);
         c->record_id = fc_pg_int(r, i, 0);
-        c->employee_no = s_adup(arena, r, i, 1);
-        c->org_code = s_adup(arena, r, i, 2);
-        c->complaint = s_adup(arena, r, i, 3);
+        c->employee_no = intake_store_adup(arena, r, i, 1);
+        c->org_code = intake_store_adup(arena, r, i, 2);
+        c->complaint = intake_store_adup(arena, r, i, 3);
         c->complaint_us = fc_pg_int(r, i, 4);
-        c->findings = s_adup(arena, r, i, 5);
-        c->decided_by = s_adup(arena, r, i, 6);
+        c->findings = intake_store_adup(arena, r, i, 5);
+        c->decided_by = intake_store_adup(arena, r, i, 6);
         c->clarified_us = fc_pg_int(r, i, 7);
-        c->accuser_action = s_adup(arena, r, i, 8);
-        c->recorded_by = s_adup(arena, r, i, 9);
+        c->accuser_action = intake_store_adup(arena, r, i, 8);
+        c->recorded_by = intake_store_adup(arena, r, i, 9);
         c->recorded_us = fc_pg_int(r, i, 10);
         out->clarifications[i] = c;
     }
@@ -370,7 +341,7 @@ int intake_records_store_list(fc_pg_t *pg, const char *employee_no, const char *
             goto out;
     rc = FC_OK;
 out:
-    return rc == FC_OK ? rc : s_fail(err);
+    return rc == FC_OK ? rc : intake_store_fail(err);
 }
 
 /* ---- village assignments ---- */
@@ -385,15 +356,15 @@ static Fc__V1__VillageAssignment *s_village_row(const PGresult *r, int i, fc_are
     Fc__V1__VillageAssignment *a = fc_arena_alloc(arena, sizeof *a);
     fc__v1__village_assignment__init(a);
     a->assignment_id = fc_pg_int(r, i, 0);
-    a->employee_no = s_adup(arena, r, i, 1);
-    a->org_code = s_adup(arena, r, i, 2);
-    a->village = s_adup(arena, r, i, 3);
-    a->township = s_adup(arena, r, i, 4);
+    a->employee_no = intake_store_adup(arena, r, i, 1);
+    a->org_code = intake_store_adup(arena, r, i, 2);
+    a->village = intake_store_adup(arena, r, i, 3);
+    a->township = intake_store_adup(arena, r, i, 4);
     a->start_us = fc_pg_int(r, i, 5);
     a->planned_return_us = fc_pg_int(r, i, 6);
     a->returned_us = fc_pg_int(r, i, 7);
-    a->frontline_record = s_adup(arena, r, i, 8);
-    a->return_note = s_adup(arena, r, i, 9);
+    a->frontline_record = intake_store_adup(arena, r, i, 8);
+    a->return_note = intake_store_adup(arena, r, i, 9);
     return a;
 }
 
@@ -401,17 +372,17 @@ int intake_records_store_village_add(fc_pg_t *pg, const Fc__V1__VillageAssignmen
                                      int64_t *id_out, fc_err_t *err)
 {
     char st[24], pr[24];
-    s_i64(st, sizeof st, a->start_us);
-    s_i64(pr, sizeof pr, a->planned_return_us);
+    intake_store_i64(st, sizeof st, a->start_us);
+    intake_store_i64(pr, sizeof pr, a->planned_return_us);
     const char *p[] = {a->employee_no,     a->org_code, a->village,
                        a->township,        st,          a->planned_return_us ? pr : NULL,
                        a->frontline_record};
-    int rc =
-        s_insert_id(pg,
-                    "INSERT INTO village_assignment (employee_no, org_code, village, township,"
-                    " start_at, planned_return_at, frontline_record) VALUES ($1, $2, $3, $4, " TS(
-                        5) ", " TS(6) ", $7) RETURNING id",
-                    7, p, id_out, err);
+    int rc = intake_store_insert_id(
+        pg,
+        "INSERT INTO village_assignment (employee_no, org_code, village, township,"
+        " start_at, planned_return_at, frontline_record) VALUES ($1, $2, $3, $4, " TS(5) ", " TS(
+            6) ", $7) RETURNING id",
+        7, p, id_out, err);
     if (rc == FC_EDUP)
         rc = fc_err_set(err, FC_ECONFLICT, "employee_no", "“%s”正在驻村，须先登记返岗",
                         a->employee_no);
@@ -421,27 +392,22 @@ int intake_records_store_village_add(fc_pg_t *pg, const Fc__V1__VillageAssignmen
 int intake_records_store_village_get(fc_pg_t *pg, int64_t id, fc_arena_t *arena,
                                      Fc__V1__VillageAssignment **out, fc_err_t *err)
 {
-    char s[24];
-    s_i64(s, sizeof s, id);
-    const char *p[] = {s};
-    PGresult *r = fc_pg_exec(pg, VILLAGE_SELECT " WHERE id = $1 FOR UPDATE", 1, p, err);
-    if (!r)
-        return s_fail(err);
-    int rc = FC_OK;
-    if (PQntuples(r) == 0)
-        rc = fc_err_set(err, FC_ENOTFOUND, "assignment_id", "驻村记录 %lld 不存在", (long long)id);
-    else
-        *out = s_village_row(r, 0, arena);
+    PGresult *r = NULL;
+    int rc = intake_store_one_by_id(pg, VILLAGE_SELECT " WHERE id = $1 FOR UPDATE", id,
+                                    "assignment_id", "驻村记录", &r, err);
+    if (rc != FC_OK)
+        return rc;
+    *out = s_village_row(r, 0, arena);
     PQclear(r);
-    return rc;
+    return FC_OK;
 }
 
 int intake_records_store_village_set(fc_pg_t *pg, const Fc__V1__VillageAssignment *a, fc_err_t *err)
 {
     char id[24], pr[24], ret[24];
-    s_i64(id, sizeof id, a->assignment_id);
-    s_i64(pr, sizeof pr, a->planned_return_us);
-    s_i64(ret, sizeof ret, a->returned_us);
+    intake_store_i64(id, sizeof id, a->assignment_id);
+    intake_store_i64(pr, sizeof pr, a->planned_return_us);
+    intake_store_i64(ret, sizeof ret, a->returned_us);
     const char *p[] = {id, a->planned_return_us ? pr : NULL, a->frontline_record,
                        a->returned_us ? ret : NULL, a->return_note};
     return fc_pg_cmd(pg,
@@ -457,14 +423,14 @@ int intake_records_store_villages(fc_pg_t *pg, const char *employee_no, int limi
                                   size_t *n_out, fc_err_t *err)
 {
     char lim[16];
-    s_i64(lim, sizeof lim, limit);
+    intake_store_i64(lim, sizeof lim, limit);
     const char *p[] = {employee_no, lim};
     PGresult *r = fc_pg_exec(pg,
                              VILLAGE_SELECT " WHERE employee_no = $1"
                                             " ORDER BY start_at DESC, id DESC LIMIT $2",
                              2, p, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int n = PQntuples(r);
     *out = fc_arena_alloc(arena, (size_t)(n ? n : 1) * sizeof **out);
     *n_out = (size_t)n;

@@ -15,12 +15,12 @@
 #define TS(n) "(TIMESTAMPTZ 'epoch' + $" #n "::bigint * INTERVAL '1 microsecond')"
 #define US(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
 
-static int s_fail(fc_err_t *err)
+int intake_store_fail(fc_err_t *err)
 {
     return err && err->code ? err->code : FC_ERR;
 }
 
-static void s_i64(char *buf, size_t n, long long v)
+void intake_store_i64(char *buf, size_t n, long long v)
 {
     snprintf(buf, n, "%lld", v);
 }
@@ -133,7 +133,7 @@ static void s_text_array(fc_buf_t *b, char *const *v, size_t n)
     fc_buf_puts(b, "}");
 }
 
-static char *s_adup(fc_arena_t *a, const PGresult *r, int row, int col)
+char *intake_store_adup(fc_arena_t *a, const PGresult *r, int row, int col)
 {
     return fc_arena_strdup(a, fc_pg_str(r, row, col));
 }
@@ -156,7 +156,7 @@ int intake_store_check_scope(fc_pg_t *pg, const char *scope_code, const char *or
                              " LEFT JOIN org_unit o ON o.org_code = $2",
                              2, p, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int rc = FC_OK;
     if (PQgetisnull(r, 0, 0))
         rc = fc_err_set(err, FC_EDENIED, "org_scope", "组织范围“%s”不存在", scope_code);
@@ -182,7 +182,7 @@ int intake_store_org_upsert(fc_pg_t *pg, const Fc__V1__OrgUnit *u, intake_outcom
                    " (SELECT path FROM org_unit WHERE org_code = $2)",
                    2, pp, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     if (u->parent_code[0] && PQgetisnull(r, 0, 0)) {
         rc = fc_err_set(err, FC_ENOTFOUND, "parent_code", "上级组织“%s”不存在", u->parent_code);
         goto out;
@@ -217,7 +217,7 @@ int intake_store_org_upsert(fc_pg_t *pg, const Fc__V1__OrgUnit *u, intake_outcom
                    6, p, err);
     if (!r) {
         free(old_path);
-        rc = s_fail(err);
+        rc = intake_store_fail(err);
         goto out;
     }
     *outcome = PQntuples(r) == 0                       ? INTAKE_UNCHANGED
@@ -246,7 +246,7 @@ int intake_store_person_org(fc_pg_t *pg, const char *employee_no, char *org_out,
     PGresult *r = fc_pg_exec(
         pg, "SELECT org_code, health_status FROM person WHERE employee_no = $1", 1, p, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int rc = FC_OK;
     if (PQntuples(r) == 0) {
         rc = fc_err_set(err, FC_ENOTFOUND, "employee_no", "工号“%s”不存在", employee_no);
@@ -271,7 +271,7 @@ static void s_collect(const PGresult *r, fc_arena_t *arena, char ***list, size_t
             *list = v;
             *cap = ncap;
         }
-        (*list)[(*n)++] = s_adup(arena, r, i, 0);
+        (*list)[(*n)++] = intake_store_adup(arena, r, i, 0);
     }
 }
 
@@ -289,7 +289,7 @@ static int s_link_spouse(fc_pg_t *pg, const Fc__V1__Person *p, fc_arena_t *arena
                              " RETURNING employee_no",
                              2, up, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     s_collect(r, arena, others, n_others, &cap);
     PQclear(r);
     if (!sp)
@@ -297,7 +297,7 @@ static int s_link_spouse(fc_pg_t *pg, const Fc__V1__Person *p, fc_arena_t *arena
     const char *q[] = {sp};
     r = fc_pg_exec(pg, "SELECT spouse_employee_no FROM person WHERE employee_no = $1", 1, q, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int rc = FC_OK;
     if (PQntuples(r) == 0) {
         rc = fc_err_set(err, FC_ENOTFOUND, "spouse_employee_no", "配偶工号“%s”不存在", sp);
@@ -316,7 +316,7 @@ static int s_link_spouse(fc_pg_t *pg, const Fc__V1__Person *p, fc_arena_t *arena
                    " RETURNING employee_no",
                    2, lp, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     s_collect(r, arena, others, n_others, &cap);
     PQclear(r);
     return FC_OK;
@@ -377,7 +377,7 @@ int intake_store_person_upsert(fc_pg_t *pg, const Fc__V1__Person *p, intake_outc
     if (!r) {
         if (err && err->code == FC_ENOTFOUND && strstr(err->field, "org_code"))
             fc_err_set(err, FC_ENOTFOUND, "org_code", "组织“%s”不存在", p->org_code);
-        return s_fail(err);
+        return intake_store_fail(err);
     }
     *outcome = PQntuples(r) == 0                       ? INTAKE_UNCHANGED
                : strcmp(PQgetvalue(r, 0, 1), "t") == 0 ? INTAKE_INSERTED
@@ -403,18 +403,18 @@ static Fc__V1__Person *s_person_row(const PGresult *r, int i, fc_arena_t *arena)
 {
     Fc__V1__Person *x = fc_arena_alloc(arena, sizeof *x);
     fc__v1__person__init(x);
-    x->employee_no = s_adup(arena, r, i, 0);
-    x->name = s_adup(arena, r, i, 1);
-    x->phone = s_adup(arena, r, i, 2);
-    x->org_code = s_adup(arena, r, i, 3);
-    x->party_status = s_adup(arena, r, i, 4);
-    x->cadre_level = s_adup(arena, r, i, 5);
+    x->employee_no = intake_store_adup(arena, r, i, 0);
+    x->name = intake_store_adup(arena, r, i, 1);
+    x->phone = intake_store_adup(arena, r, i, 2);
+    x->org_code = intake_store_adup(arena, r, i, 3);
+    x->party_status = intake_store_adup(arena, r, i, 4);
+    x->cadre_level = intake_store_adup(arena, r, i, 5);
     x->leadership_team = s_bool(r, i, 6);
     x->young_cadre = s_bool(r, i, 7);
     x->reserve_pool = s_bool(r, i, 8);
     x->medical_staff = s_bool(r, i, 9);
     x->aid_team = s_bool(r, i, 10);
-    x->spouse_employee_no = s_adup(arena, r, i, 11);
+    x->spouse_employee_no = intake_store_adup(arena, r, i, 11);
     x->cares_for_elderly = s_bool(r, i, 12);
     x->cares_for_children = s_bool(r, i, 13);
     x->fit_for_frontline = s_bool(r, i, 14);
@@ -428,7 +428,7 @@ int intake_store_person_get(fc_pg_t *pg, const char *employee_no, fc_arena_t *ar
     const char *p[] = {employee_no};
     PGresult *r = fc_pg_exec(pg, PERSON_SELECT " WHERE employee_no = $1", 1, p, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int rc = FC_OK;
     if (PQntuples(r) == 0)
         rc = fc_err_set(err, FC_ENOTFOUND, "employee_no", "工号“%s”不存在", employee_no);
@@ -448,7 +448,7 @@ int intake_store_people_get(fc_pg_t *pg, char *const *employee_nos, size_t n, fc
     PGresult *r = fc_pg_exec(pg, PERSON_SELECT " WHERE employee_no = ANY($1::text[])", 1, p, err);
     fc_buf_fini(&a);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int nr = PQntuples(r);
     *out = fc_arena_alloc(arena, (size_t)(nr ? nr : 1) * sizeof **out);
     for (int i = 0; i < nr; i++)
@@ -484,7 +484,7 @@ int intake_store_person_brief(fc_pg_t *pg, const char *employee_no, const char *
     const char *p[] = {employee_no};
     PGresult *r = fc_pg_exec(pg, BRIEF_SELECT " WHERE p.employee_no = $1", 1, p, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int rc = FC_OK;
     if (PQntuples(r) == 0)
         rc = fc_err_set(err, FC_ENOTFOUND, field, "工号“%s”不存在", employee_no);
@@ -516,7 +516,7 @@ int intake_store_person_briefs(fc_pg_t *pg, char *const *employee_nos, size_t n,
                              1, p, err);
     fc_buf_fini(&a);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int nr = PQntuples(r);
     intake_person_brief_t *rows = fc_arena_alloc(arena, (size_t)(nr ? nr : 1) * sizeof *rows);
     intake_person_brief_t **sorted = fc_arena_alloc(arena, (size_t)(nr ? nr : 1) * sizeof *sorted);
@@ -559,7 +559,7 @@ int intake_store_checkin(fc_pg_t *pg, const Fc__V1__HealthCheckin *c, int64_t at
                              5, p, err);
     fc_buf_fini(&sym);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     *id_out = fc_pg_int(r, 0, 0);
     PQclear(r);
     return FC_OK;
@@ -575,12 +575,12 @@ int intake_store_scope_path(fc_pg_t *pg, const char *scope_code, fc_arena_t *are
     const char *p[] = {scope_code};
     PGresult *r = fc_pg_exec(pg, "SELECT path FROM org_unit WHERE org_code = $1", 1, p, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int rc = FC_OK;
     if (PQntuples(r) == 0)
         rc = fc_err_set(err, FC_EDENIED, "org_scope", "组织范围“%s”不存在", scope_code);
     else
-        *path_out = s_adup(arena, r, 0, 0);
+        *path_out = intake_store_adup(arena, r, 0, 0);
     PQclear(r);
     return rc;
 }
@@ -593,13 +593,13 @@ int intake_store_org_all(fc_pg_t *pg, fc_arena_t *arena, intake_org_ref_t **out,
                              " ORDER BY org_code COLLATE \"C\"",
                              0, NULL, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int n = PQntuples(r);
     intake_org_ref_t *v = fc_arena_alloc(arena, (size_t)(n ? n : 1) * sizeof *v);
     for (int i = 0; i < n; i++) {
-        v[i].org_code = s_adup(arena, r, i, 0);
-        v[i].path = s_adup(arena, r, i, 1);
-        v[i].kind = s_adup(arena, r, i, 2);
+        v[i].org_code = intake_store_adup(arena, r, i, 0);
+        v[i].path = intake_store_adup(arena, r, i, 1);
+        v[i].kind = intake_store_adup(arena, r, i, 2);
         v[i].liaison_unit = s_bool(r, i, 3);
     }
     PQclear(r);
@@ -616,14 +616,14 @@ int intake_store_org_ref(fc_pg_t *pg, const char *org_code, const char *field, f
         pg, "SELECT org_code, path, kind, liaison_unit FROM org_unit WHERE org_code = $1", 1, p,
         err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int rc = FC_OK;
     if (PQntuples(r) == 0) {
         rc = fc_err_set(err, FC_ENOTFOUND, field, "组织“%s”不存在", org_code);
     } else {
-        out->org_code = s_adup(arena, r, 0, 0);
-        out->path = s_adup(arena, r, 0, 1);
-        out->kind = s_adup(arena, r, 0, 2);
+        out->org_code = intake_store_adup(arena, r, 0, 0);
+        out->path = intake_store_adup(arena, r, 0, 1);
+        out->kind = intake_store_adup(arena, r, 0, 2);
         out->liaison_unit = s_bool(r, 0, 3);
     }
     PQclear(r);
@@ -641,16 +641,16 @@ int intake_store_org_path(fc_pg_t *pg, const char *org_code, fc_arena_t *arena,
                              " ORDER BY length(a.path)",
                              1, p, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int n = PQntuples(r);
     *out = fc_arena_alloc(arena, (size_t)(n ? n : 1) * sizeof **out);
     for (int i = 0; i < n; i++) {
         Fc__V1__OrgUnit *u = fc_arena_alloc(arena, sizeof *u);
         fc__v1__org_unit__init(u);
-        u->org_code = s_adup(arena, r, i, 0);
-        u->parent_code = s_adup(arena, r, i, 1);
-        u->name = s_adup(arena, r, i, 2);
-        u->kind = s_adup(arena, r, i, 3);
+        u->org_code = intake_store_adup(arena, r, i, 0);
+        u->parent_code = intake_store_adup(arena, r, i, 1);
+        u->name = intake_store_adup(arena, r, i, 2);
+        u->kind = intake_store_adup(arena, r, i, 3);
         u->liaison_unit = s_bool(r, i, 4);
         (*out)[i] = u;
     }
@@ -675,14 +675,14 @@ int intake_store_people_refs(fc_pg_t *pg, char *const *employee_nos, size_t n, f
                              1, p, err);
     fc_buf_fini(&a);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int nr = PQntuples(r);
     intake_person_ref_t *v = fc_arena_alloc(arena, (size_t)(nr ? nr : 1) * sizeof *v);
     for (int i = 0; i < nr; i++) {
-        v[i].employee_no = s_adup(arena, r, i, 0);
-        v[i].org_code = s_adup(arena, r, i, 1);
-        v[i].org_path = s_adup(arena, r, i, 2);
-        v[i].spouse = s_adup(arena, r, i, 3);
+        v[i].employee_no = intake_store_adup(arena, r, i, 0);
+        v[i].org_code = intake_store_adup(arena, r, i, 1);
+        v[i].org_path = intake_store_adup(arena, r, i, 2);
+        v[i].spouse = intake_store_adup(arena, r, i, 3);
     }
     PQclear(r);
     *out = v;
@@ -769,7 +769,7 @@ int intake_store_people_apply(fc_pg_t *pg, Fc__V1__Person *const *people, size_t
                        " fit_for_frontline boolean)" PERSON_UPSERT_TAIL,
                        1, p, err);
         if (!r) {
-            rc = s_fail(err);
+            rc = intake_store_fail(err);
             goto out;
         }
         for (int i = 0; i < PQntuples(r); i++) {
@@ -802,7 +802,7 @@ int intake_store_people_apply(fc_pg_t *pg, Fc__V1__Person *const *people, size_t
                    " NULLIF(x.s, '') RETURNING p.employee_no",
                    1, p, err);
     if (!r) {
-        rc = s_fail(err);
+        rc = intake_store_fail(err);
         goto out;
     }
     s_collect(r, arena, others_out, n_others, &cap);
@@ -814,7 +814,7 @@ int intake_store_people_apply(fc_pg_t *pg, Fc__V1__Person *const *people, size_t
                    " AND p.spouse_employee_no IS DISTINCT FROM x.e RETURNING p.employee_no",
                    1, p, err);
     if (!r) {
-        rc = s_fail(err);
+        rc = intake_store_fail(err);
         goto out;
     }
     s_collect(r, arena, others_out, n_others, &cap);
@@ -850,7 +850,7 @@ int intake_store_post_upsert(fc_pg_t *pg, const Fc__V1__Post *p, intake_outcome_
     if (!r) {
         if (err && err->code == FC_ENOTFOUND)
             fc_err_set(err, FC_ENOTFOUND, "org_code", "组织“%s”不存在", p->org_code);
-        return s_fail(err);
+        return intake_store_fail(err);
     }
     *outcome = PQntuples(r) == 0 ? INTAKE_UNCHANGED
                : s_bool(r, 0, 0) ? INTAKE_INSERTED
@@ -868,17 +868,17 @@ int intake_store_post_get(fc_pg_t *pg, const char *post_code, fc_arena_t *arena,
                              " FROM post WHERE post_code = $1",
                              1, p, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int rc = FC_OK;
     if (PQntuples(r) == 0) {
         rc = fc_err_set(err, FC_ENOTFOUND, "post_code", "岗位“%s”不存在", post_code);
     } else {
         Fc__V1__Post *x = fc_arena_alloc(arena, sizeof *x);
         fc__v1__post__init(x);
-        x->post_code = s_adup(arena, r, 0, 0);
-        x->org_code = s_adup(arena, r, 0, 1);
-        x->name = s_adup(arena, r, 0, 2);
-        x->kind = s_adup(arena, r, 0, 3);
+        x->post_code = intake_store_adup(arena, r, 0, 0);
+        x->org_code = intake_store_adup(arena, r, 0, 1);
+        x->name = intake_store_adup(arena, r, 0, 2);
+        x->kind = intake_store_adup(arena, r, 0, 3);
         x->risk_class = (int)fc_pg_int(r, 0, 4);
         rc = intake_shift_parse(fc_pg_str(r, 0, 5), arena, &x->shifts, &x->n_shifts, err);
         *out = x;
@@ -896,13 +896,13 @@ int intake_store_post_orgs(fc_pg_t *pg, fc_arena_t *arena, intake_org_ref_t **ou
                              " ORDER BY p.post_code COLLATE \"C\"",
                              0, NULL, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int n = PQntuples(r);
     intake_org_ref_t *v = fc_arena_alloc(arena, (size_t)(n ? n : 1) * sizeof *v);
     for (int i = 0; i < n; i++) {
-        v[i].org_code = s_adup(arena, r, i, 0); /* the post code */
-        v[i].path = s_adup(arena, r, i, 1);
-        v[i].kind = s_adup(arena, r, i, 2); /* the post's org code */
+        v[i].org_code = intake_store_adup(arena, r, i, 0); /* the post code */
+        v[i].path = intake_store_adup(arena, r, i, 1);
+        v[i].kind = intake_store_adup(arena, r, i, 2); /* the post's org code */
     }
     PQclear(r);
     *out = v;
@@ -995,12 +995,12 @@ int intake_store_checkins_copy(fc_pg_t *pg, Fc__V1__HealthCheckin *const *c, siz
                                const int64_t *at_us, int64_t *ids_out, fc_err_t *err)
 {
     char num[24];
-    s_i64(num, sizeof num, (long long)n);
+    intake_store_i64(num, sizeof num, (long long)n);
     const char *p[] = {num};
     PGresult *r = fc_pg_exec(
         pg, "SELECT nextval('health_checkin_id_seq') FROM generate_series(1, $1)", 1, p, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     for (size_t i = 0; i < n; i++)
         ids_out[i] = fc_pg_int(r, (int)i, 0);
     PQclear(r);
@@ -1031,7 +1031,7 @@ int intake_store_health_status_set(fc_pg_t *pg, const char *employee_no, int fro
     char f[8], t[8], at[24];
     snprintf(f, sizeof f, "%d", from);
     snprintf(t, sizeof t, "%d", to);
-    s_i64(at, sizeof at, at_us);
+    intake_store_i64(at, sizeof at, at_us);
     const char *p[] = {employee_no, f, t, reason ? reason : "", at};
     long n = 0;
     int rc = fc_pg_cmd(pg,
@@ -1054,7 +1054,7 @@ int intake_store_duty_open(fc_pg_t *pg, const char *employee_no, const char *pos
                            int64_t at_us, int64_t *id_out, fc_err_t *err)
 {
     char at[24];
-    s_i64(at, sizeof at, at_us);
+    intake_store_i64(at, sizeof at, at_us);
     const char *p[] = {employee_no, at};
     PGresult *r = fc_pg_exec(
         pg,
@@ -1067,7 +1067,7 @@ int intake_store_duty_open(fc_pg_t *pg, const char *employee_no, const char *pos
                                              " ORDER BY end_at IS NULL DESC, start_at DESC LIMIT 1",
         2, p, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int rc = FC_OK;
     if (PQntuples(r) == 1) {
         char when[32];
@@ -1091,7 +1091,7 @@ int intake_store_duty_open(fc_pg_t *pg, const char *employee_no, const char *pos
     if (!r) {
         if (err && err->code == FC_EDUP)
             fc_err_set(err, FC_ECONFLICT, "employee_no", "“%s”已有未签退的签到", employee_no);
-        return s_fail(err);
+        return intake_store_fail(err);
     }
     *id_out = fc_pg_int(r, 0, 0);
     PQclear(r);
@@ -1109,7 +1109,7 @@ int intake_store_duty_current(fc_pg_t *pg, const char *employee_no, int64_t *id_
                                    " WHERE employee_no = $1 AND end_at IS NULL FOR UPDATE",
                    1, p, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int rc = FC_OK;
     if (PQntuples(r) == 0) {
         rc = fc_err_set(err, FC_ENOTFOUND, "employee_no", "“%s”没有未签退的签到", employee_no);
@@ -1126,8 +1126,8 @@ int intake_store_duty_close(fc_pg_t *pg, int64_t duty_id, int64_t end_us, int mi
                             fc_err_t *err)
 {
     char id[24], at[24], m[16];
-    s_i64(id, sizeof id, duty_id);
-    s_i64(at, sizeof at, end_us);
+    intake_store_i64(id, sizeof id, duty_id);
+    intake_store_i64(at, sizeof at, end_us);
     snprintf(m, sizeof m, "%d", minutes);
     const char *p[] = {id, at, m};
     return fc_pg_cmd(pg,
@@ -1140,7 +1140,7 @@ int intake_store_on_duty_at(fc_pg_t *pg, const char *employee_no, int64_t at_us,
                             fc_err_t *err)
 {
     char at[24];
-    s_i64(at, sizeof at, at_us);
+    intake_store_i64(at, sizeof at, at_us);
     const char *p[] = {employee_no, at};
     PGresult *r =
         fc_pg_exec(pg,
@@ -1148,7 +1148,7 @@ int intake_store_on_duty_at(fc_pg_t *pg, const char *employee_no, int64_t at_us,
                    " AND start_at <= " TS(2) " AND (end_at IS NULL OR end_at >= " TS(2) "))",
                    2, p, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     *on_out = s_bool(r, 0, 0);
     PQclear(r);
     return FC_OK;
@@ -1159,7 +1159,7 @@ int intake_store_duty_count(fc_pg_t *pg, const char *employee_no, long long *n_o
     const char *p[] = {employee_no};
     PGresult *r = fc_pg_exec(pg, "SELECT count(*) FROM duty WHERE employee_no = $1", 1, p, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     *n_out = fc_pg_int(r, 0, 0);
     PQclear(r);
     return FC_OK;
@@ -1167,13 +1167,12 @@ int intake_store_duty_count(fc_pg_t *pg, const char *employee_no, long long *n_o
 
 /* ---- incidents and cases ------------------------------------------------------------------ */
 
-/* Runs an INSERT ... RETURNING id. */
-static int s_insert_id(fc_pg_t *pg, const char *sql, int n, const char *const *p, int64_t *id_out,
-                       fc_err_t *err)
+int intake_store_insert_id(fc_pg_t *pg, const char *sql, int n, const char *const *p,
+                           int64_t *id_out, fc_err_t *err)
 {
     PGresult *r = fc_pg_exec(pg, sql, n, p, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     *id_out = fc_pg_int(r, 0, 0);
     PQclear(r);
     return FC_OK;
@@ -1183,27 +1182,28 @@ int intake_store_incident_add(fc_pg_t *pg, const Fc__V1__IncidentReported *ev, i
                               fc_err_t *err)
 {
     char at[24];
-    s_i64(at, sizeof at, ev->at_us);
+    intake_store_i64(at, sizeof at, ev->at_us);
     const char *p[] = {ev->employee_no, ev->org_code, ev->kind,      at,
                        ev->description, B(ev->major), B(ev->on_duty)};
-    return s_insert_id(pg,
-                       "INSERT INTO incident (employee_no, org_code, kind, at, description, major,"
-                       " on_duty) VALUES ($1, $2, $3, " TS(4) ", $5, $6, $7) RETURNING id",
-                       7, p, id_out, err);
+    return intake_store_insert_id(
+        pg,
+        "INSERT INTO incident (employee_no, org_code, kind, at, description, major,"
+        " on_duty) VALUES ($1, $2, $3, " TS(4) ", $5, $6, $7) RETURNING id",
+        7, p, id_out, err);
 }
 
 int intake_store_key_group_open(fc_pg_t *pg, const Fc__V1__KeyGroupFile *f, int64_t *id_out,
                                 fc_err_t *err)
 {
     char at[24];
-    s_i64(at, sizeof at, f->opened_us);
+    intake_store_i64(at, sizeof at, f->opened_us);
     const char *p[] = {f->employee_no, f->org_code, f->category, f->volunteer_employee_no,
                        f->card_phone,  f->location, f->note,     at};
-    int rc = s_insert_id(pg,
-                         "INSERT INTO key_group_file (employee_no, org_code, category,"
-                         " volunteer_employee_no, card_phone, location, note, opened_at)"
-                         " VALUES ($1, $2, $3, $4, $5, $6, $7, " TS(8) ") RETURNING id",
-                         8, p, id_out, err);
+    int rc = intake_store_insert_id(pg,
+                                    "INSERT INTO key_group_file (employee_no, org_code, category,"
+                                    " volunteer_employee_no, card_phone, location, note, opened_at)"
+                                    " VALUES ($1, $2, $3, $4, $5, $6, $7, " TS(8) ") RETURNING id",
+                                    8, p, id_out, err);
     if (rc == FC_EDUP)
         return fc_err_set(err, FC_ECONFLICT, "employee_no",
                           "“%s”已有未结案的四类人员档案（一人一档）", f->employee_no);
@@ -1222,29 +1222,27 @@ static Fc__V1__KeyGroupFile *s_key_group_row(const PGresult *r, int i, fc_arena_
     Fc__V1__KeyGroupFile *f = fc_arena_alloc(a, sizeof *f);
     fc__v1__key_group_file__init(f);
     f->file_id = fc_pg_int(r, i, 0);
-    f->employee_no = s_adup(a, r, i, 1);
-    f->org_code = s_adup(a, r, i, 2);
-    f->category = s_adup(a, r, i, 3);
-    f->volunteer_employee_no = s_adup(a, r, i, 4);
-    f->card_phone = s_adup(a, r, i, 5);
-    f->location = s_adup(a, r, i, 6);
-    f->note = s_adup(a, r, i, 7);
+    f->employee_no = intake_store_adup(a, r, i, 1);
+    f->org_code = intake_store_adup(a, r, i, 2);
+    f->category = intake_store_adup(a, r, i, 3);
+    f->volunteer_employee_no = intake_store_adup(a, r, i, 4);
+    f->card_phone = intake_store_adup(a, r, i, 5);
+    f->location = intake_store_adup(a, r, i, 6);
+    f->note = intake_store_adup(a, r, i, 7);
     f->opened_us = fc_pg_int(r, i, 8);
     f->closed_us = fc_pg_int(r, i, 9);
     return f;
 }
 
-/* Runs sql ($1 = id) for one row, locked; FC_ENOTFOUND "<what> <id> 不存在" naming field if
- * there is none. On FC_OK the caller maps row 0 and PQclears *r_out. */
-static int s_one_by_id(fc_pg_t *pg, const char *sql, int64_t id, const char *field,
-                       const char *what, PGresult **r_out, fc_err_t *err)
+int intake_store_one_by_id(fc_pg_t *pg, const char *sql, int64_t id, const char *field,
+                           const char *what, PGresult **r_out, fc_err_t *err)
 {
     char text[24];
-    s_i64(text, sizeof text, id);
+    intake_store_i64(text, sizeof text, id);
     const char *p[] = {text};
     *r_out = fc_pg_exec(pg, sql, 1, p, err);
     if (!*r_out)
-        return s_fail(err);
+        return intake_store_fail(err);
     if (PQntuples(*r_out) > 0)
         return FC_OK;
     PQclear(*r_out);
@@ -1256,8 +1254,8 @@ int intake_store_key_group_get(fc_pg_t *pg, int64_t file_id, fc_arena_t *arena,
                                Fc__V1__KeyGroupFile **out, fc_err_t *err)
 {
     PGresult *r = NULL;
-    int rc = s_one_by_id(pg, KEY_GROUP_SELECT " WHERE id = $1 FOR UPDATE", file_id, "file_id",
-                         "档案", &r, err);
+    int rc = intake_store_one_by_id(pg, KEY_GROUP_SELECT " WHERE id = $1 FOR UPDATE", file_id,
+                                    "file_id", "档案", &r, err);
     if (rc == FC_OK)
         *out = s_key_group_row(r, 0, arena);
     PQclear(r);
@@ -1268,8 +1266,8 @@ int intake_store_key_group_close(fc_pg_t *pg, int64_t file_id, const char *note,
                                  fc_err_t *err)
 {
     char id[24], at[24];
-    s_i64(id, sizeof id, file_id);
-    s_i64(at, sizeof at, at_us);
+    intake_store_i64(id, sizeof id, file_id);
+    intake_store_i64(at, sizeof at, at_us);
     const char *p[] = {id, at, note};
     return fc_pg_cmd(pg,
                      "UPDATE key_group_file SET closed_at = " TS(
@@ -1283,13 +1281,14 @@ int intake_store_service_contact_add(fc_pg_t *pg, const Fc__V1__ServiceContact *
                                      fc_err_t *err)
 {
     char id[24], at[24];
-    s_i64(id, sizeof id, c->file_id);
-    s_i64(at, sizeof at, c->at_us);
+    intake_store_i64(id, sizeof id, c->file_id);
+    intake_store_i64(at, sizeof at, c->at_us);
     const char *p[] = {id, c->kind, c->by_employee_no, c->note, at};
-    int rc = s_insert_id(pg,
-                         "INSERT INTO service_contact (file_id, kind, by_employee_no, note, at)"
-                         " VALUES ($1, $2, $3, $4, " TS(5) ") RETURNING id",
-                         5, p, id_out, err);
+    int rc = intake_store_insert_id(
+        pg,
+        "INSERT INTO service_contact (file_id, kind, by_employee_no, note, at)"
+        " VALUES ($1, $2, $3, $4, " TS(5) ") RETURNING id",
+        5, p, id_out, err);
     if (rc == FC_ENOTFOUND)
         return fc_err_set(err, FC_ENOTFOUND, "by_employee_no", "服务人工号“%s”不存在",
                           c->by_employee_no);
@@ -1300,15 +1299,16 @@ int intake_store_hardship_open(fc_pg_t *pg, const Fc__V1__HardshipCase *c, int64
                                fc_err_t *err)
 {
     char at[24], fen[24];
-    s_i64(at, sizeof at, c->at_us);
-    s_i64(fen, sizeof fen, c->requested_fen);
+    intake_store_i64(at, sizeof at, c->at_us);
+    intake_store_i64(fen, sizeof fen, c->requested_fen);
     const char *p[] = {c->employee_no,         c->org_code, c->category, c->description,
                        c->liaison_employee_no, fen,         at};
-    int rc = s_insert_id(pg,
-                         "INSERT INTO hardship_case (employee_no, org_code, category, description,"
-                         " liaison_employee_no, requested_fen, opened_at)"
-                         " VALUES ($1, $2, $3, $4, $5, $6, " TS(7) ") RETURNING id",
-                         7, p, id_out, err);
+    int rc = intake_store_insert_id(
+        pg,
+        "INSERT INTO hardship_case (employee_no, org_code, category, description,"
+        " liaison_employee_no, requested_fen, opened_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, " TS(7) ") RETURNING id",
+        7, p, id_out, err);
     if (rc == FC_EDUP && strstr(err->field, "liaison"))
         return fc_err_set(err, FC_ECONFLICT, "liaison_employee_no",
                           "“%s”已是另一个未结困难台账的一对一联络人", c->liaison_employee_no);
@@ -1330,11 +1330,11 @@ static Fc__V1__HardshipCase *s_hardship_row(const PGresult *r, int i, fc_arena_t
     Fc__V1__HardshipCase *c = fc_arena_alloc(a, sizeof *c);
     fc__v1__hardship_case__init(c);
     c->case_id = fc_pg_int(r, i, 0);
-    c->employee_no = s_adup(a, r, i, 1);
-    c->org_code = s_adup(a, r, i, 2);
-    c->category = s_adup(a, r, i, 3);
-    c->description = s_adup(a, r, i, 4);
-    c->liaison_employee_no = s_adup(a, r, i, 5);
+    c->employee_no = intake_store_adup(a, r, i, 1);
+    c->org_code = intake_store_adup(a, r, i, 2);
+    c->category = intake_store_adup(a, r, i, 3);
+    c->description = intake_store_adup(a, r, i, 4);
+    c->liaison_employee_no = intake_store_adup(a, r, i, 5);
     c->requested_fen = fc_pg_int(r, i, 6);
     c->at_us = fc_pg_int(r, i, 7);
     c->closed = s_bool(r, i, 8);
@@ -1345,8 +1345,8 @@ int intake_store_hardship_get(fc_pg_t *pg, int64_t case_id, fc_arena_t *arena,
                               Fc__V1__HardshipCase **out, fc_err_t *err)
 {
     PGresult *r = NULL;
-    int rc = s_one_by_id(pg, HARDSHIP_SELECT " WHERE id = $1 FOR UPDATE", case_id, "case_id",
-                         "困难台账", &r, err);
+    int rc = intake_store_one_by_id(pg, HARDSHIP_SELECT " WHERE id = $1 FOR UPDATE", case_id,
+                                    "case_id", "困难台账", &r, err);
     if (rc == FC_OK)
         *out = s_hardship_row(r, 0, arena);
     PQclear(r);
@@ -1357,8 +1357,8 @@ int intake_store_hardship_close(fc_pg_t *pg, int64_t case_id, const char *note, 
                                 fc_err_t *err)
 {
     char id[24], at[24];
-    s_i64(id, sizeof id, case_id);
-    s_i64(at, sizeof at, at_us);
+    intake_store_i64(id, sizeof id, case_id);
+    intake_store_i64(at, sizeof at, at_us);
     const char *p[] = {id, at, note};
     return fc_pg_cmd(pg,
                      "UPDATE hardship_case SET closed_at = GREATEST(" TS(
@@ -1371,7 +1371,7 @@ int intake_store_weekly_report_add(fc_pg_t *pg, const Fc__V1__WeeklyReport *r, i
                                    fc_err_t *err)
 {
     char at[24];
-    s_i64(at, sizeof at, r->submitted_us);
+    intake_store_i64(at, sizeof at, r->submitted_us);
     const char *p[] = {r->employee_no,
                        r->org_code,
                        r->iso_week,
@@ -1380,13 +1380,13 @@ int intake_store_weekly_report_add(fc_pg_t *pg, const Fc__V1__WeeklyReport *r, i
                        B(r->no_outbreak),
                        B(r->production_stable),
                        at};
-    int rc =
-        s_insert_id(pg,
-                    "INSERT INTO weekly_report (employee_no, org_code, iso_week,"
-                    " epidemic_duty, production, no_outbreak, production_stable,"
-                    " submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, " TS(8) ")"
-                                                                                " RETURNING id",
-                    8, p, id_out, err);
+    int rc = intake_store_insert_id(
+        pg,
+        "INSERT INTO weekly_report (employee_no, org_code, iso_week,"
+        " epidemic_duty, production, no_outbreak, production_stable,"
+        " submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, " TS(8) ")"
+                                                                    " RETURNING id",
+        8, p, id_out, err);
     if (rc == FC_EDUP)
         return fc_err_set(err, FC_ECONFLICT, "iso_week", "“%s”已提交过 %s 的周报", r->employee_no,
                           r->iso_week);
@@ -1397,32 +1397,34 @@ int intake_store_cadre_event_add(fc_pg_t *pg, const Fc__V1__CadreKeyEvent *e, in
                                  fc_err_t *err)
 {
     char at[24];
-    s_i64(at, sizeof at, e->at_us);
+    intake_store_i64(at, sizeof at, e->at_us);
     const char *p[] = {e->employee_no, e->org_code, e->polarity,
                        e->description, at,          e->recorded_by};
-    return s_insert_id(pg,
-                       "INSERT INTO cadre_key_event (employee_no, org_code, polarity, description,"
-                       " at, recorded_by) VALUES ($1, $2, $3, $4, " TS(5) ", $6) RETURNING id",
-                       6, p, id_out, err);
+    return intake_store_insert_id(
+        pg,
+        "INSERT INTO cadre_key_event (employee_no, org_code, polarity, description,"
+        " at, recorded_by) VALUES ($1, $2, $3, $4, " TS(5) ", $6) RETURNING id",
+        6, p, id_out, err);
 }
 
 int intake_store_merit_add(fc_pg_t *pg, const Fc__V1__MeritRecord *m, int64_t *id_out,
                            fc_err_t *err)
 {
     char at[24];
-    s_i64(at, sizeof at, m->at_us);
+    intake_store_i64(at, sizeof at, m->at_us);
     const char *p[] = {m->employee_no, m->org_code, m->kind, m->reason, m->issued_by, at};
-    return s_insert_id(pg,
-                       "INSERT INTO merit_record (employee_no, org_code, kind, reason, issued_by,"
-                       " at) VALUES ($1, $2, $3, $4, $5, " TS(6) ") RETURNING id",
-                       6, p, id_out, err);
+    return intake_store_insert_id(
+        pg,
+        "INSERT INTO merit_record (employee_no, org_code, kind, reason, issued_by,"
+        " at) VALUES ($1, $2, $3, $4, $5, " TS(6) ") RETURNING id",
+        6, p, id_out, err);
 }
 
 int intake_store_party_candidate_upsert(fc_pg_t *pg, const Fc__V1__PartyCandidate *c,
                                         int *inserted_out, fc_err_t *err)
 {
     char at[24];
-    s_i64(at, sizeof at, c->at_us);
+    intake_store_i64(at, sizeof at, c->at_us);
     const char *p[] = {c->employee_no,   c->org_code, c->party_status,
                        B(c->fast_track), c->reason,   at};
     PGresult *r =
@@ -1437,7 +1439,7 @@ int intake_store_party_candidate_upsert(fc_pg_t *pg, const Fc__V1__PartyCandidat
                           " at = EXCLUDED.at, updated_at = now() RETURNING (xmax = 0)",
                    6, p, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     *inserted_out = s_bool(r, 0, 0);
     PQclear(r);
     return FC_OK;
@@ -1504,7 +1506,7 @@ int intake_store_person_search(fc_pg_t *pg, const char *query, const char *scope
         5, p, err);
     fc_buf_fini(&like);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int nr = PQntuples(r);
     *more_out = nr > limit;
     if (nr > limit)
@@ -1513,13 +1515,13 @@ int intake_store_person_search(fc_pg_t *pg, const char *query, const char *scope
     for (int i = 0; i < nr; i++) {
         Fc__V1__PersonSearchHit *x = fc_arena_alloc(arena, sizeof *x);
         fc__v1__person_search_hit__init(x);
-        x->employee_no = s_adup(arena, r, i, 0);
-        x->name = s_adup(arena, r, i, 1);
-        x->org_code = s_adup(arena, r, i, 2);
-        x->org_name = s_adup(arena, r, i, 3);
+        x->employee_no = intake_store_adup(arena, r, i, 0);
+        x->name = intake_store_adup(arena, r, i, 1);
+        x->org_code = intake_store_adup(arena, r, i, 2);
+        x->org_name = intake_store_adup(arena, r, i, 3);
         x->health_status = (Fc__V1__HealthStatus)fc_pg_int(r, i, 4);
-        x->party_status = s_adup(arena, r, i, 5);
-        x->cadre_level = s_adup(arena, r, i, 6);
+        x->party_status = intake_store_adup(arena, r, i, 5);
+        x->cadre_level = intake_store_adup(arena, r, i, 6);
         x->leadership_team = s_bool(r, i, 7);
         x->young_cadre = s_bool(r, i, 8);
         x->reserve_pool = s_bool(r, i, 9);
@@ -1538,9 +1540,9 @@ int intake_store_person_file(fc_pg_t *pg, const char *employee_no, int limit, in
     int rc = FC_ERR;
     PGresult *r = NULL;
     char now[24], day[24], week[24], lim[16];
-    s_i64(now, sizeof now, now_us);
-    s_i64(day, sizeof day, fc_time_local_day_start(fc_time_local_day(now_us)));
-    s_i64(week, sizeof week, now_us - 7 * FC_US_PER_DAY);
+    intake_store_i64(now, sizeof now, now_us);
+    intake_store_i64(day, sizeof day, fc_time_local_day_start(fc_time_local_day(now_us)));
+    intake_store_i64(week, sizeof week, now_us - 7 * FC_US_PER_DAY);
     snprintf(lim, sizeof lim, "%d", limit);
     const char *tp[] = {employee_no, now, day, week};
     /* minutes on duty overlapping each window; an open check-in counts up to now */
@@ -1582,8 +1584,8 @@ int intake_store_person_file(fc_pg_t *pg, const char *employee_no, int limit, in
         Fc__V1__DutyRecord *d = fc_arena_alloc(arena, sizeof *d);
         fc__v1__duty_record__init(d);
         d->duty_id = fc_pg_int(r, i, 0);
-        d->post_code = s_adup(arena, r, i, 1);
-        d->post_name = s_adup(arena, r, i, 2);
+        d->post_code = intake_store_adup(arena, r, i, 1);
+        d->post_name = intake_store_adup(arena, r, i, 2);
         d->risk_class = (int)fc_pg_int(r, i, 3);
         d->start_us = fc_pg_int(r, i, 4);
         d->end_us = fc_pg_int(r, i, 5);
@@ -1606,7 +1608,7 @@ int intake_store_person_file(fc_pg_t *pg, const char *employee_no, int limit, in
         fc__v1__health_checkin_record__init(c);
         c->checkin_id = fc_pg_int(r, i, 0);
         c->temperature_dc = (int)fc_pg_int(r, i, 1);
-        char *sym = s_adup(arena, r, i, 2);
+        char *sym = intake_store_adup(arena, r, i, 2);
         size_t ns = *sym ? 1 : 0;
         for (char *q = sym; *q; q++)
             ns += *q == '\n';
@@ -1619,7 +1621,7 @@ int intake_store_person_file(fc_pg_t *pg, const char *employee_no, int limit, in
         }
         c->n_symptoms = ns;
         c->at_us = fc_pg_int(r, i, 3);
-        c->note = s_adup(arena, r, i, 4);
+        c->note = intake_store_adup(arena, r, i, 4);
         out->checkins[i] = c;
     }
     PQclear(r);
@@ -1641,8 +1643,8 @@ int intake_store_person_file(fc_pg_t *pg, const char *employee_no, int limit, in
         h->from = (int)fc_pg_int(r, i, 0);
         h->to = (int)fc_pg_int(r, i, 1);
         h->at_us = fc_pg_int(r, i, 2);
-        h->reason = s_adup(arena, r, i, 3);
-        h->org_code = s_adup(arena, r, i, 4);
+        h->reason = intake_store_adup(arena, r, i, 3);
+        h->org_code = intake_store_adup(arena, r, i, 4);
         out->status_history[i] = h;
     }
     PQclear(r);
@@ -1660,10 +1662,10 @@ int intake_store_person_file(fc_pg_t *pg, const char *employee_no, int limit, in
         fc__v1__incident_reported__init(x);
         x->incident_id = fc_pg_int(r, i, 0);
         x->employee_no = fc_arena_strdup(arena, employee_no);
-        x->org_code = s_adup(arena, r, i, 1);
-        x->kind = s_adup(arena, r, i, 2);
+        x->org_code = intake_store_adup(arena, r, i, 1);
+        x->kind = intake_store_adup(arena, r, i, 2);
         x->at_us = fc_pg_int(r, i, 3);
-        x->description = s_adup(arena, r, i, 4);
+        x->description = intake_store_adup(arena, r, i, 4);
         x->major = s_bool(r, i, 5);
         x->on_duty = s_bool(r, i, 6);
         out->incidents[i] = x;
@@ -1694,11 +1696,11 @@ int intake_store_person_file(fc_pg_t *pg, const char *employee_no, int limit, in
         fc__v1__service_contact__init(c);
         c->contact_id = fc_pg_int(r, i, 0);
         c->file_id = fc_pg_int(r, i, 1);
-        c->employee_no = s_adup(arena, r, i, 2);
-        c->org_code = s_adup(arena, r, i, 3);
-        c->kind = s_adup(arena, r, i, 4);
-        c->by_employee_no = s_adup(arena, r, i, 5);
-        c->note = s_adup(arena, r, i, 6);
+        c->employee_no = intake_store_adup(arena, r, i, 2);
+        c->org_code = intake_store_adup(arena, r, i, 3);
+        c->kind = intake_store_adup(arena, r, i, 4);
+        c->by_employee_no = intake_store_adup(arena, r, i, 5);
+        c->note = intake_store_adup(arena, r, i, 6);
         c->at_us = fc_pg_int(r, i, 7);
         out->service_contacts[i] = c;
     }
@@ -1738,10 +1740,10 @@ int intake_store_person_file(fc_pg_t *pg, const char *employee_no, int limit, in
         fc__v1__merit_record__init(m);
         m->record_id = fc_pg_int(r, i, 0);
         m->employee_no = fc_arena_strdup(arena, employee_no);
-        m->org_code = s_adup(arena, r, i, 1);
-        m->kind = s_adup(arena, r, i, 2);
-        m->reason = s_adup(arena, r, i, 3);
-        m->issued_by = s_adup(arena, r, i, 4);
+        m->org_code = intake_store_adup(arena, r, i, 1);
+        m->kind = intake_store_adup(arena, r, i, 2);
+        m->reason = intake_store_adup(arena, r, i, 3);
+        m->issued_by = intake_store_adup(arena, r, i, 4);
         m->at_us = fc_pg_int(r, i, 5);
         m->accountability = s_bool(r, i, 6);
         out->merits[i] = m;
@@ -1762,11 +1764,11 @@ int intake_store_person_file(fc_pg_t *pg, const char *employee_no, int limit, in
         fc__v1__cadre_key_event__init(e);
         e->event_id = fc_pg_int(r, i, 0);
         e->employee_no = fc_arena_strdup(arena, employee_no);
-        e->org_code = s_adup(arena, r, i, 1);
-        e->polarity = s_adup(arena, r, i, 2);
-        e->description = s_adup(arena, r, i, 3);
+        e->org_code = intake_store_adup(arena, r, i, 1);
+        e->polarity = intake_store_adup(arena, r, i, 2);
+        e->description = intake_store_adup(arena, r, i, 3);
         e->at_us = fc_pg_int(r, i, 4);
-        e->recorded_by = s_adup(arena, r, i, 5);
+        e->recorded_by = intake_store_adup(arena, r, i, 5);
         out->key_events[i] = e;
     }
     PQclear(r);
@@ -1785,10 +1787,10 @@ int intake_store_person_file(fc_pg_t *pg, const char *employee_no, int limit, in
         fc__v1__weekly_report__init(w);
         w->report_id = fc_pg_int(r, i, 0);
         w->employee_no = fc_arena_strdup(arena, employee_no);
-        w->org_code = s_adup(arena, r, i, 1);
-        w->iso_week = s_adup(arena, r, i, 2);
-        w->epidemic_duty = s_adup(arena, r, i, 3);
-        w->production = s_adup(arena, r, i, 4);
+        w->org_code = intake_store_adup(arena, r, i, 1);
+        w->iso_week = intake_store_adup(arena, r, i, 2);
+        w->epidemic_duty = intake_store_adup(arena, r, i, 3);
+        w->production = intake_store_adup(arena, r, i, 4);
         w->no_outbreak = s_bool(r, i, 5);
         w->production_stable = s_bool(r, i, 6);
         w->submitted_us = fc_pg_int(r, i, 7);
@@ -1807,17 +1809,17 @@ int intake_store_person_file(fc_pg_t *pg, const char *employee_no, int limit, in
         Fc__V1__PartyCandidate *c = fc_arena_alloc(arena, sizeof *c);
         fc__v1__party_candidate__init(c);
         c->employee_no = fc_arena_strdup(arena, employee_no);
-        c->org_code = s_adup(arena, r, 0, 0);
-        c->party_status = s_adup(arena, r, 0, 1);
+        c->org_code = intake_store_adup(arena, r, 0, 0);
+        c->party_status = intake_store_adup(arena, r, 0, 1);
         c->fast_track = s_bool(r, 0, 2);
-        c->reason = s_adup(arena, r, 0, 3);
+        c->reason = intake_store_adup(arena, r, 0, 3);
         c->at_us = fc_pg_int(r, 0, 4);
         out->candidate = c;
     }
     rc = FC_OK;
     goto out;
 fail:
-    rc = s_fail(err);
+    rc = intake_store_fail(err);
 out:
     PQclear(r);
     return rc;
@@ -1896,7 +1898,7 @@ int intake_store_import_get(fc_pg_t *pg, const char *import_id, intake_import_t 
                              " FROM import_session WHERE import_id = $1 FOR UPDATE",
                              1, p, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int rc = FC_OK;
     if (PQntuples(r) == 0) {
         rc = fc_err_set(err, FC_ENOTFOUND, "import_id", "导入会话“%s”不存在或已过期", import_id);
@@ -1930,7 +1932,7 @@ int intake_store_import_chunk_add(fc_pg_t *pg, const char *import_id, int seq, i
     if (!r) {
         if (err && err->code == FC_EDUP)
             fc_err_set(err, FC_ECONFLICT, "seq", "第 %d 块已经收到过", seq);
-        return s_fail(err);
+        return intake_store_fail(err);
     }
     PQclear(r);
     const char *up[] = {import_id, n};
@@ -1938,7 +1940,7 @@ int intake_store_import_chunk_add(fc_pg_t *pg, const char *import_id, int seq, i
                    "UPDATE import_session SET rows = rows + $2 WHERE import_id = $1 RETURNING rows",
                    2, up, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     *total_rows_out = (int)fc_pg_int(r, 0, 0);
     PQclear(r);
     return FC_OK;
@@ -1954,7 +1956,7 @@ int intake_store_import_chunks(fc_pg_t *pg, const char *import_id,
     PGresult *r =
         fc_pg_exec(pg, "SELECT seq FROM import_chunk WHERE import_id = $1 ORDER BY seq", 1, p, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int n = PQntuples(r), rc = FC_OK;
     for (int i = 0; i < n && rc == FC_OK; i++) {
         const char *q[] = {import_id, PQgetvalue(r, i, 0)};
@@ -2014,15 +2016,15 @@ int intake_store_import_problems(fc_pg_t *pg, const char *import_id, int offset,
                              " WHERE import_id = $1 ORDER BY n OFFSET $2 LIMIT $3",
                              3, p, err);
     if (!r)
-        return s_fail(err);
+        return intake_store_fail(err);
     int n = PQntuples(r);
     out->problems = fc_arena_alloc(arena, (size_t)(n ? n : 1) * sizeof *out->problems);
     for (int i = 0; i < n; i++) {
         Fc__V1__ImportProblem *x = fc_arena_alloc(arena, sizeof *x);
         fc__v1__import_problem__init(x);
         x->line = (int)fc_pg_int(r, i, 0);
-        x->column = s_adup(arena, r, i, 1);
-        x->reason = s_adup(arena, r, i, 2);
+        x->column = intake_store_adup(arena, r, i, 1);
+        x->reason = intake_store_adup(arena, r, i, 2);
         out->problems[i] = x;
     }
     out->n_problems = (size_t)n;
@@ -2032,7 +2034,7 @@ int intake_store_import_problems(fc_pg_t *pg, const char *import_id, int offset,
         /* past the end: still say how many there are */
         r = fc_pg_exec(pg, "SELECT count(*) FROM import_problem WHERE import_id = $1", 1, p, err);
         if (!r)
-            return s_fail(err);
+            return intake_store_fail(err);
         out->total = (int)fc_pg_int(r, 0, 0);
         PQclear(r);
     }

@@ -227,4 +227,20 @@ int intake_store_import_problems(fc_pg_t *pg, const char *import_id, int offset,
 /* Drops sessions (and their chunks) older than max_age_s. */
 int intake_store_import_gc(fc_pg_t *pg, int max_age_s, fc_err_t *err);
 
+/* ---- SQL helpers shared by intake's store modules (intake_store.c, intake_records_store.c) */
+
+/* The code of a failed call: err's, or FC_ERR if it has none. */
+int intake_store_fail(fc_err_t *err);
+/* v as a text parameter. */
+void intake_store_i64(char *buf, size_t n, long long v);
+/* A copy of a result's text value in the arena. */
+char *intake_store_adup(fc_arena_t *a, const PGresult *r, int row, int col);
+/* Runs an INSERT ... RETURNING id. */
+int intake_store_insert_id(fc_pg_t *pg, const char *sql, int n, const char *const *p,
+                           int64_t *id_out, fc_err_t *err);
+/* Runs sql ($1 = id) for one row, locked; FC_ENOTFOUND "<what> <id> 不存在" naming field if
+ * there is none. On FC_OK the caller maps row 0 and PQclears *r_out. */
+int intake_store_one_by_id(fc_pg_t *pg, const char *sql, int64_t id, const char *field,
+                           const char *what, PGresult **r_out, fc_err_t *err);
+
 #endif

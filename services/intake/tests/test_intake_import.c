@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "fc_harness.h"
+#include "intake_testkit.h"
 #include "fc_clock.h"
 #include "fc_mem.h"
 
@@ -47,35 +48,6 @@ static const char *s_text(const char *name, const char *data)
     return s_file(name, data, strlen(data));
 }
 
-static char *s_import(int want, const char *args_fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static char *s_import(int want, const char *args_fmt, ...)
-{
-    va_list ap;
-    va_start(ap, args_fmt);
-    char *args = fc_xvasprintf(args_fmt, ap);
-    va_end(ap);
-    char *out = NULL;
-    int rc = fc_h_fcctl(&out, "%s 2>&1", args);
-    if (rc != want)
-        print_error("fcctl %s: exit %d, want %d\n%s\n", args, rc, want, out);
-    free(args);
-    assert_int_equal(rc, want);
-    return out;
-}
-
-static void s_has(const char *out, const char *want)
-{
-    if (!strstr(out, want))
-        print_error("want \"%s\" in:\n%s\n", want, out);
-    assert_non_null(strstr(out, want));
-}
-
-static long long s_q(const char *sql)
-{
-    return fc_h_scalar(sql);
-}
-
 static void s_tree(void)
 {
     const char *org = "\xEF\xBB\xBF"
@@ -86,16 +58,15 @@ static void s_tree(void)
                       "G,,集团,group,0\r\n"
                       "S2,G,二公司,subsidiary,0\r\n"
                       "B2,S2,二支部,branch,0\r\n";
-    char *out = s_import(0, "import org %s", s_text("org.csv", org));
-    s_has(out, "新增 6");
+    char *out = intake_testkit_run(0, "import org %s", s_text("org.csv", org));
+    intake_testkit_has(out, "新增 6");
     free(out);
 }
 
 static int s_setup(void **state)
 {
     (void)state;
-    fc_h_reset();
-    g_intake = fc_h_up("intake", NULL);
+    intake_testkit_up(&g_intake, NULL);
     s_tree();
     return 0;
 }
@@ -103,23 +74,23 @@ static int s_setup(void **state)
 static int s_teardown(void **state)
 {
     (void)state;
-    assert_int_equal(WEXITSTATUS(fc_h_stop(g_intake, SIGTERM, fc_h_ms(10000))), 0);
+    intake_testkit_down(&g_intake);
     return 0;
 }
 
 static void test_org_import_and_reimport(void **state)
 {
     (void)state;
-    assert_int_equal(s_q("SELECT count(*) FROM intake.org_unit"), 6);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.org_unit WHERE path = '/G/S1/C1/B1/'"
-                         " AND name = '一支部, 北区'"),
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.org_unit"), 6);
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.org_unit WHERE path = '/G/S1/C1/B1/'"
+                                 " AND name = '一支部, 北区'"),
                      1);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.org_unit WHERE liaison_unit"), 1);
-    long long events = s_q("SELECT count(*) FROM intake.outbox");
-    char *out = s_import(0, "import org %s/org.csv", g_dir);
-    s_has(out, "未变 6");
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.org_unit WHERE liaison_unit"), 1);
+    long long events = fc_h_scalar("SELECT count(*) FROM intake.outbox");
+    char *out = intake_testkit_run(0, "import org %s/org.csv", g_dir);
+    intake_testkit_has(out, "未变 6");
     free(out);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.outbox"), events);
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.outbox"), events);
     /* rules, cycles, unknown parents: nothing of the file goes in */
     const char *bad = "org_code,parent_code,name,kind,liaison_unit\n"
                       "X1,NOPE,甲,branch,0\n"
@@ -129,20 +100,20 @@ static void test_org_import_and_reimport(void **state)
                       "X5,S1,戊,branch,yes\n"
                       "X6,X1,己,branch,0\n"
                       "X7,S1,庚,branch,0\n";
-    out = s_import(1, "import org %s", s_text("org_bad.csv", bad));
-    s_has(out, "line 2: parent_code: 上级组织“NOPE”不存在");
-    s_has(out, "line 3: parent_code: 组织层级成环");
-    s_has(out, "line 4: parent_code: 组织层级成环");
-    s_has(out, "line 5: kind:");
-    s_has(out, "line 6: liaison_unit: 应为 0 或 1");
-    s_has(out, "line 7: parent_code:");
-    s_has(out, "未导入任何数据");
+    out = intake_testkit_run(1, "import org %s", s_text("org_bad.csv", bad));
+    intake_testkit_has(out, "line 2: parent_code: 上级组织“NOPE”不存在");
+    intake_testkit_has(out, "line 3: parent_code: 组织层级成环");
+    intake_testkit_has(out, "line 4: parent_code: 组织层级成环");
+    intake_testkit_has(out, "line 5: kind:");
+    intake_testkit_has(out, "line 6: liaison_unit: 应为 0 或 1");
+    intake_testkit_has(out, "line 7: parent_code:");
+    intake_testkit_has(out, "未导入任何数据");
     free(out);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.org_unit"), 6);
-    out = s_import(1, "import org %s/org_bad.csv --skip-bad", g_dir);
-    s_has(out, "新增 1");
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.org_unit"), 6);
+    out = intake_testkit_run(1, "import org %s/org_bad.csv --skip-bad", g_dir);
+    intake_testkit_has(out, "新增 1");
     free(out);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.org_unit WHERE org_code = 'X7'"), 1);
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.org_unit WHERE org_code = 'X7'"), 1);
 }
 
 static void test_posts_import(void **state)
@@ -153,17 +124,18 @@ static void test_posts_import(void **state)
         "北门卡口,P1,B1,checkpoint,2,08:00-20:00*2;20:00-08:00*2\n"
         "发热门诊,P2,B1,fever_clinic,1,\"00:00-08:00*3; 08:00-16:00*3; 16:00-00:00*3\"\n"
         "突击队,P3,S1,commando_team,1,07:30-19:30*10\n";
-    char *out = s_import(0, "import posts %s", s_text("posts.csv", posts));
-    s_has(out, "新增 3");
+    char *out = intake_testkit_run(0, "import posts %s", s_text("posts.csv", posts));
+    intake_testkit_has(out, "新增 3");
     free(out);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.post WHERE shifts = '20:00-08:00*2'"), 0);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.post WHERE post_code = 'P1'"
-                         " AND shifts = '08:00-20:00*2;20:00-08:00*2'"),
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.post WHERE shifts = '20:00-08:00*2'"),
+                     0);
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.post WHERE post_code = 'P1'"
+                                 " AND shifts = '08:00-20:00*2;20:00-08:00*2'"),
                      1);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.outbox WHERE type = 'intake.post_upserted'"),
-                     3);
-    out = s_import(0, "import posts %s/posts.csv", g_dir);
-    s_has(out, "未变 3");
+    assert_int_equal(
+        fc_h_scalar("SELECT count(*) FROM intake.outbox WHERE type = 'intake.post_upserted'"), 3);
+    out = intake_testkit_run(0, "import posts %s/posts.csv", g_dir);
+    intake_testkit_has(out, "未变 3");
     free(out);
     const char *bad = "post_code,org_code,name,kind,risk_class,shifts\n"
                       "Q1,B1,甲,checkpoint,3,08:00-20:00*2\n"
@@ -175,17 +147,17 @@ static void test_posts_import(void **state)
                       "Q7,B1,庚,checkpoint,2,08:00-20:00*1;08:00-20:00*1\n"
                       "Q8,B1,辛,checkpoint,2,08:00-20:00*1\n"
                       "Q8,B1,壬,checkpoint,2,08:00-20:00*1\n";
-    out = s_import(1, "import posts %s", s_text("posts_bad.csv", bad));
-    s_has(out, "line 2: risk_class:");
-    s_has(out, "line 3: risk_class: 应为 1 或 2");
-    s_has(out, "line 4: shifts:");
-    s_has(out, "line 5: org_code: 组织“NOPE”不存在");
-    s_has(out, "line 6: kind:");
-    s_has(out, "line 7: shifts:");
-    s_has(out, "line 8: shifts:");
-    s_has(out, "line 10: post_code: “Q8”与第 9 行重复");
+    out = intake_testkit_run(1, "import posts %s", s_text("posts_bad.csv", bad));
+    intake_testkit_has(out, "line 2: risk_class:");
+    intake_testkit_has(out, "line 3: risk_class: 应为 1 或 2");
+    intake_testkit_has(out, "line 4: shifts:");
+    intake_testkit_has(out, "line 5: org_code: 组织“NOPE”不存在");
+    intake_testkit_has(out, "line 6: kind:");
+    intake_testkit_has(out, "line 7: shifts:");
+    intake_testkit_has(out, "line 8: shifts:");
+    intake_testkit_has(out, "line 10: post_code: “Q8”与第 9 行重复");
     free(out);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.post"), 3);
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.post"), 3);
 }
 
 static void test_people_import(void **state)
@@ -196,48 +168,49 @@ static void test_people_import(void **state)
         "E2,\"李\"\"四\"\"\",13800000002,B1,none,none,0,0,0,1,1,E1,0,1,1\n"
         "L1,班子甲,,S1,member,division,1,0,1,0,0,,0,0,1\n"
         "E3,王五,,B2,activist,none,0,0,0,0,0,,0,0,0\n";
-    char *out = s_import(0, "import people %s", s_text("people.csv", people));
-    s_has(out, "新增 4");
+    char *out = intake_testkit_run(0, "import people %s", s_text("people.csv", people));
+    intake_testkit_has(out, "新增 4");
     free(out);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.person WHERE employee_no = 'E1'"
-                         " AND spouse_employee_no = 'E2'"),
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.person WHERE employee_no = 'E1'"
+                                 " AND spouse_employee_no = 'E2'"),
                      1);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.person WHERE employee_no = 'E2'"
-                         " AND spouse_employee_no = 'E1' AND name = '李\"四\"'"),
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.person WHERE employee_no = 'E2'"
+                                 " AND spouse_employee_no = 'E1' AND name = '李\"四\"'"),
                      1);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.person WHERE NOT fit_for_frontline"), 1);
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.person WHERE NOT fit_for_frontline"),
+                     1);
     assert_int_equal(
-        s_q("SELECT count(*) FROM intake.outbox WHERE type = 'intake.person_upserted'"), 4);
+        fc_h_scalar("SELECT count(*) FROM intake.outbox WHERE type = 'intake.person_upserted'"), 4);
     /* re-import changes nothing and publishes nothing */
-    out = s_import(0, "import people %s/people.csv", g_dir);
-    s_has(out, "未变 4");
+    out = intake_testkit_run(0, "import people %s/people.csv", g_dir);
+    intake_testkit_has(out, "未变 4");
     free(out);
     assert_int_equal(
-        s_q("SELECT count(*) FROM intake.outbox WHERE type = 'intake.person_upserted'"), 4);
+        fc_h_scalar("SELECT count(*) FROM intake.outbox WHERE type = 'intake.person_upserted'"), 4);
     /* a new spouse for E3 from outside the file is linked back; E1/E2 are split by a file
      * that names E1 with no spouse: E2 (not in the file) is unlinked */
     const char *change = PEOPLE_HEADER "E4,赵六,,B2,none,none,0,0,0,0,0,E3,0,0,1\n"
                                        "E1,张三,13800000001,B1,member,section,0,1,0,0,0,,1,0,1\n";
-    out = s_import(0, "import people %s", s_text("people2.csv", change));
-    s_has(out, "新增 1，更新 1");
+    out = intake_testkit_run(0, "import people %s", s_text("people2.csv", change));
+    intake_testkit_has(out, "新增 1，更新 1");
     free(out);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.person WHERE employee_no = 'E3'"
-                         " AND spouse_employee_no = 'E4'"),
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.person WHERE employee_no = 'E3'"
+                                 " AND spouse_employee_no = 'E4'"),
                      1);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.person WHERE spouse_employee_no IS NOT NULL"),
-                     2);
+    assert_int_equal(
+        fc_h_scalar("SELECT count(*) FROM intake.person WHERE spouse_employee_no IS NOT NULL"), 2);
     /* E4, E1 changed; E3 and E2 changed as a consequence: four events */
     assert_int_equal(
-        s_q("SELECT count(*) FROM intake.outbox WHERE type = 'intake.person_upserted'"), 8);
+        fc_h_scalar("SELECT count(*) FROM intake.outbox WHERE type = 'intake.person_upserted'"), 8);
 }
 
 static void test_people_bad_rows(void **state)
 {
     (void)state;
-    free(
-        s_import(0, "import people %s",
-                 s_text("base.csv", PEOPLE_HEADER "E1,张三,,B1,member,none,0,0,0,0,0,E2,0,0,1\n"
-                                                  "E2,李四,,B1,member,none,0,0,0,0,0,E1,0,0,1\n")));
+    free(intake_testkit_run(0, "import people %s",
+                            s_text("base.csv",
+                                   PEOPLE_HEADER "E1,张三,,B1,member,none,0,0,0,0,0,E2,0,0,1\n"
+                                                 "E2,李四,,B1,member,none,0,0,0,0,0,E1,0,0,1\n")));
     char bad[4096];
     snprintf(bad, sizeof bad, "%s%s", PEOPLE_HEADER,
              "N1,甲,,NOPE,member,none,0,0,0,0,0,,0,0,1\n"     /* 2 unknown org */
@@ -256,73 +229,75 @@ static void test_people_bad_rows(void **state)
              "N13,寅,abc,B1,member,none,0,0,0,0,0,,0,0,1\n"   /* 15 bad phone */
              "N14,卯,,B1,,none,0,0,0,0,0,,0,0,1\n"            /* 16 empty status */
              "N15,辰,,B1,member,none,0,0,0,0,0,,0,0,1\n");    /* 17 good */
-    long long events = s_q("SELECT count(*) FROM intake.outbox");
-    char *out = s_import(1, "import people %s", s_text("bad.csv", bad));
-    s_has(out, "line 2: org_code: 组织“NOPE”不存在");
-    s_has(out, "line 3: leadership_team: 应为 0 或 1");
-    s_has(out, "line 4: row: 有 11 个字段，表头有 15 个");
-    s_has(out, "line 5: name: 不能为空");
-    s_has(out, "line 6: name: 不是有效的 UTF-8");
-    s_has(out, "line 7: spouse_employee_no: “E1”已登记配偶“E2”");
-    s_has(out, "line 8: spouse_employee_no: 配偶“N8”在第 9 行未登记配偶");
-    s_has(out, "line 10: spouse_employee_no: 配偶工号“NOBODY”不存在");
-    s_has(out, "line 11: party_status:");
-    s_has(out, "line 13: employee_no: “N11”与第 12 行重复");
-    s_has(out, "line 14: employee_no:");
-    s_has(out, "line 15: phone:");
-    s_has(out, "line 16: party_status: 不能为空");
-    s_has(out, "共 16 行，其中 13 行有错误，未导入任何数据");
+    long long events = fc_h_scalar("SELECT count(*) FROM intake.outbox");
+    char *out = intake_testkit_run(1, "import people %s", s_text("bad.csv", bad));
+    intake_testkit_has(out, "line 2: org_code: 组织“NOPE”不存在");
+    intake_testkit_has(out, "line 3: leadership_team: 应为 0 或 1");
+    intake_testkit_has(out, "line 4: row: 有 11 个字段，表头有 15 个");
+    intake_testkit_has(out, "line 5: name: 不能为空");
+    intake_testkit_has(out, "line 6: name: 不是有效的 UTF-8");
+    intake_testkit_has(out, "line 7: spouse_employee_no: “E1”已登记配偶“E2”");
+    intake_testkit_has(out, "line 8: spouse_employee_no: 配偶“N8”在第 9 行未登记配偶");
+    intake_testkit_has(out, "line 10: spouse_employee_no: 配偶工号“NOBODY”不存在");
+    intake_testkit_has(out, "line 11: party_status:");
+    intake_testkit_has(out, "line 13: employee_no: “N11”与第 12 行重复");
+    intake_testkit_has(out, "line 14: employee_no:");
+    intake_testkit_has(out, "line 15: phone:");
+    intake_testkit_has(out, "line 16: party_status: 不能为空");
+    intake_testkit_has(out, "共 16 行，其中 13 行有错误，未导入任何数据");
     free(out);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.person"), 2);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.outbox"), events);
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.person"), 2);
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.outbox"), events);
     /* --json lists the same problems */
-    out = s_import(1, "--json import people %s/bad.csv", g_dir);
-    s_has(out, "\"applied\": false");
-    s_has(out, "\"line\": 13");
+    out = intake_testkit_run(1, "--json import people %s/bad.csv", g_dir);
+    intake_testkit_has(out, "\"applied\": false");
+    intake_testkit_has(out, "\"line\": 13");
     free(out);
     /* --skip-bad: the good rows go in (N8 too: its own row is fine) */
-    out = s_import(1, "import people %s/bad.csv --skip-bad", g_dir);
-    s_has(out, "新增 3");
-    s_has(out, "跳过错误行 13 行");
+    out = intake_testkit_run(1, "import people %s/bad.csv --skip-bad", g_dir);
+    intake_testkit_has(out, "新增 3");
+    intake_testkit_has(out, "跳过错误行 13 行");
     free(out);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.person WHERE employee_no IN"
-                         " ('N8', 'N11', 'N15')"),
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.person WHERE employee_no IN"
+                                 " ('N8', 'N11', 'N15')"),
                      3);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.person"), 5);
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.person"), 5);
 }
 
 static void test_broken_files(void **state)
 {
     (void)state;
-    char *out = s_import(1, "import people %s", s_text("empty.csv", ""));
-    s_has(out, "line 1: header: 文件为空，缺少表头");
+    char *out = intake_testkit_run(1, "import people %s", s_text("empty.csv", ""));
+    intake_testkit_has(out, "line 1: header: 文件为空，缺少表头");
     free(out);
-    out = s_import(1, "import people %s",
-                   s_text("noheader.csv", "E9,某,,B1,member,none,0,0,0,0,0,,0,0,1\n"));
-    s_has(out, "line 1: E9: 未知的列");
-    s_has(out, "line 1: employee_no: 缺少这一列");
+    out = intake_testkit_run(1, "import people %s",
+                             s_text("noheader.csv", "E9,某,,B1,member,none,0,0,0,0,0,,0,0,1\n"));
+    intake_testkit_has(out, "line 1: E9: 未知的列");
+    intake_testkit_has(out, "line 1: employee_no: 缺少这一列");
     free(out);
-    out = s_import(
+    out = intake_testkit_run(
         1, "import org %s",
         s_text("unknown.csv",
                "org_code,parent_code,name,kind,liaison_unit,colour\nX,G,某,branch,0,red\n"));
-    s_has(out, "line 1: colour: 未知的列");
+    intake_testkit_has(out, "line 1: colour: 未知的列");
     free(out);
-    out = s_import(1, "import org %s",
-                   s_text("dupcol.csv", "org_code,parent_code,name,kind,liaison_unit,name\n"));
-    s_has(out, "line 1: name: 列名重复");
+    out = intake_testkit_run(
+        1, "import org %s",
+        s_text("dupcol.csv", "org_code,parent_code,name,kind,liaison_unit,name\n"));
+    intake_testkit_has(out, "line 1: name: 列名重复");
     free(out);
-    out = s_import(1, "import org %s",
-                   s_text("quote.csv",
-                          "org_code,parent_code,name,kind,liaison_unit\nX8,S1,\"未闭合,branch,0\n"
-                          "X9,S1,某,branch,0\n"));
-    s_has(out, "line 2: row: 第 2 行开始的引号直到文件末尾都未闭合");
-    s_has(out, "未导入任何数据");
+    out = intake_testkit_run(
+        1, "import org %s",
+        s_text("quote.csv", "org_code,parent_code,name,kind,liaison_unit\nX8,S1,\"未闭合,branch,0\n"
+                            "X9,S1,某,branch,0\n"));
+    intake_testkit_has(out, "line 2: row: 第 2 行开始的引号直到文件末尾都未闭合");
+    intake_testkit_has(out, "未导入任何数据");
     free(out);
-    out = s_import(1, "import org %s",
-                   s_text("stray.csv",
-                          "org_code,parent_code,name,kind,liaison_unit\nX8,S1,某\"甲,branch,0\n"));
-    s_has(out, "line 2: row: 未加引号的字段中出现引号");
+    out = intake_testkit_run(
+        1, "import org %s",
+        s_text("stray.csv",
+               "org_code,parent_code,name,kind,liaison_unit\nX8,S1,某\"甲,branch,0\n"));
+    intake_testkit_has(out, "line 2: row: 未加引号的字段中出现引号");
     free(out);
     /* random bytes */
     unsigned char rnd[8192];
@@ -331,8 +306,9 @@ static void test_broken_files(void **state)
         seed = seed * 1103515245u + 12345u;
         rnd[i] = (unsigned char)(seed >> 16);
     }
-    out = s_import(1, "import people %s", s_file("random.bin", (const char *)rnd, sizeof rnd));
-    s_has(out, "line 1:");
+    out = intake_testkit_run(1, "import people %s",
+                             s_file("random.bin", (const char *)rnd, sizeof rnd));
+    intake_testkit_has(out, "line 1:");
     free(out);
     /* far larger than any roster: refused before reading */
     char path[600];
@@ -342,14 +318,14 @@ static void test_broken_files(void **state)
     fputs(PEOPLE_HEADER, f);
     assert_int_equal(ftruncate(fileno(f), 65 * 1024 * 1024), 0);
     fclose(f);
-    out = s_import(1, "import people %s", path);
-    s_has(out, "超过 64 MiB 的上限");
+    out = intake_testkit_run(1, "import people %s", path);
+    intake_testkit_has(out, "超过 64 MiB 的上限");
     free(out);
     unlink(path);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.org_unit"), 6);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.person"), 0);
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.org_unit"), 6);
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.person"), 0);
     /* the service kept serving through all of it */
-    out = s_import(0, "health --service intake");
+    out = intake_testkit_run(0, "health --service intake");
     free(out);
 }
 
@@ -358,21 +334,22 @@ static void test_import_scope(void **state)
     (void)state;
     const char *people = PEOPLE_HEADER "E1,张三,,B1,member,none,0,0,0,0,0,,0,0,1\n"
                                        "F1,外单位,,B2,member,none,0,0,0,0,0,,0,0,1\n";
-    char *out =
-        s_import(1, "--scope S2 --role org_admin import people %s", s_text("scope.csv", people));
-    s_has(out, "line 2: org_code: 组织“B1”不在您的管辖范围内");
+    char *out = intake_testkit_run(1, "--scope S2 --role org_admin import people %s",
+                                   s_text("scope.csv", people));
+    intake_testkit_has(out, "line 2: org_code: 组织“B1”不在您的管辖范围内");
     free(out);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.person"), 0);
-    out = s_import(1, "--scope S2 --role org_admin import people %s/scope.csv --skip-bad", g_dir);
-    s_has(out, "新增 1");
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.person"), 0);
+    out = intake_testkit_run(1, "--scope S2 --role org_admin import people %s/scope.csv --skip-bad",
+                             g_dir);
+    intake_testkit_has(out, "新增 1");
     free(out);
-    out = s_import(1, "--scope S2 --role org_admin import org %s/org.csv", g_dir);
-    s_has(out, "只有集团管理员可以建立集团根组织");
+    out = intake_testkit_run(1, "--scope S2 --role org_admin import org %s/org.csv", g_dir);
+    intake_testkit_has(out, "只有集团管理员可以建立集团根组织");
     free(out);
-    out = s_import(1, "--scope S2 --role org_admin import org %s",
-                   s_text("liaison.csv", "org_code,parent_code,name,kind,liaison_unit\n"
-                                         "B3,S2,三支部,branch,1\n"));
-    s_has(out, "line 2: liaison_unit: 联系点由集团党委组织部确定");
+    out = intake_testkit_run(1, "--scope S2 --role org_admin import org %s",
+                             s_text("liaison.csv", "org_code,parent_code,name,kind,liaison_unit\n"
+                                                   "B3,S2,三支部,branch,1\n"));
+    intake_testkit_has(out, "line 2: liaison_unit: 联系点由集团党委组织部确定");
     free(out);
 }
 
@@ -397,23 +374,24 @@ static void test_ten_thousand_people(void **state)
     fclose(f);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    char *out = s_import(0, "import people %s", path);
+    char *out = intake_testkit_run(0, "import people %s", path);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     print_message("imported 10000 people in %.2f s\n", s);
-    s_has(out, "新增 10000");
-    s_has(out, "导入进度");
+    intake_testkit_has(out, "新增 10000");
+    intake_testkit_has(out, "导入进度");
     free(out);
     assert_true(s < fc_h_ms(10000) / 1000.0);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.person"), 10000);
-    assert_int_equal(s_q("SELECT count(*) FROM intake.person p JOIN intake.person q"
-                         " ON q.employee_no = p.spouse_employee_no"
-                         " AND q.spouse_employee_no = p.employee_no"),
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.person"), 10000);
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.person p JOIN intake.person q"
+                                 " ON q.employee_no = p.spouse_employee_no"
+                                 " AND q.spouse_employee_no = p.employee_no"),
                      2000);
     assert_int_equal(
-        s_q("SELECT count(*) FROM intake.outbox WHERE type = 'intake.person_upserted'"), 10000);
-    out = s_import(0, "import people %s", path);
-    s_has(out, "未变 10000");
+        fc_h_scalar("SELECT count(*) FROM intake.outbox WHERE type = 'intake.person_upserted'"),
+        10000);
+    out = intake_testkit_run(0, "import people %s", path);
+    intake_testkit_has(out, "未变 10000");
     free(out);
 }
 

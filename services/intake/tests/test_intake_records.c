@@ -21,6 +21,7 @@
 
 #include "fc_clock.h"
 #include "fc_harness.h"
+#include "intake_testkit.h"
 #include "fc_mem.h"
 #include "gw_test.h"
 
@@ -45,21 +46,6 @@ static int s_ctl(char **out, const char *fmt, ...)
     return rc;
 }
 
-static void s_ok(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void s_ok(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *args = fc_xvasprintf(fmt, ap);
-    va_end(ap);
-    char *out = NULL;
-    int rc = s_ctl(&out, "%s", args);
-    if (rc != 0)
-        fail_msg("fcctl %s: exit %d: %s", args, rc, out);
-    free(out);
-    free(args);
-}
-
 /* Refused with exit 1, naming field in the error. */
 static void s_refused(const char *field, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -69,12 +55,10 @@ static void s_refused(const char *field, const char *fmt, ...)
     va_start(ap, fmt);
     char *args = fc_xvasprintf(fmt, ap);
     va_end(ap);
-    char *out = NULL;
-    int rc = s_ctl(&out, "%s", args);
+    char *out = intake_testkit_run(1, "%s", args);
     char want[128];
     snprintf(want, sizeof want, "fcctl: %s:", field);
-    if (rc != 1 || !strstr(out, want))
-        fail_msg("fcctl %s: exit %d, want 1 naming %s: %s", args, rc, field, out);
+    intake_testkit_has(out, want);
     free(out);
     free(args);
 }
@@ -120,17 +104,17 @@ static int s_setup(void **state)
     if (gw_wait_http(0, fc_h_ms(10000)) != 0)
         fail_msg("the gateway does not answer HTTP");
     /* G > S1 > C1 > B1; G > S2 */
-    s_ok("org add G --name 集团 --kind group");
-    s_ok("org add S1 --parent G --name 一公司 --kind subsidiary");
-    s_ok("org add C1 --parent S1 --name 一公司机关党委 --kind committee");
-    s_ok("org add B1 --parent C1 --name 一支部 --kind branch");
-    s_ok("org add S2 --parent G --name 二公司 --kind subsidiary");
-    s_ok("person add L1 --name 李干部 --org B1 --cadre section --party member");
-    s_ok("person add N1 --name 王群众 --org B1");
-    s_ok("person add F1 --name 赵一线 --org B1");
-    s_ok("person add V1 --name 孙书记 --org B1 --cadre section --party member");
-    s_ok("person add V2 --name 周书记 --org S2 --cadre section --party member");
-    s_ok("person add E2 --name 钱二 --org S2 --cadre division");
+    intake_testkit_ok("org add G --name 集团 --kind group");
+    intake_testkit_ok("org add S1 --parent G --name 一公司 --kind subsidiary");
+    intake_testkit_ok("org add C1 --parent S1 --name 一公司机关党委 --kind committee");
+    intake_testkit_ok("org add B1 --parent C1 --name 一支部 --kind branch");
+    intake_testkit_ok("org add S2 --parent G --name 二公司 --kind subsidiary");
+    intake_testkit_ok("person add L1 --name 李干部 --org B1 --cadre section --party member");
+    intake_testkit_ok("person add N1 --name 王群众 --org B1");
+    intake_testkit_ok("person add F1 --name 赵一线 --org B1");
+    intake_testkit_ok("person add V1 --name 孙书记 --org B1 --cadre section --party member");
+    intake_testkit_ok("person add V2 --name 周书记 --org S2 --cadre section --party member");
+    intake_testkit_ok("person add E2 --name 钱二 --org S2 --cadre division");
     char id[32];
     s_tok_group = gw_token("group_admin", "G", id);
     s_tok_s1 = gw_token("org_admin", "S1", id);
@@ -243,13 +227,14 @@ static void test_clarified_complaint_leaves_assessment(void **state)
     json_decref(before);
 
     /* the subsidiary clarifies the complaint; the group judges the mistake excusable */
-    s_ok("--scope S1 --role org_admin clarify L1 --complaint 举报其防控不力 --received %s"
-         " --findings 经调查举报不实 --by 一公司纪委 --accuser 对诬告者立案调查 --clear "
-         "key_event:%lld",
-         s_when(t1, sizeof t1, -3), bad);
-    s_ok("--scope G --role group_admin tolerance L1 --mistake 卡口封闭过早 --reasons"
-         " 形势严峻、果断处置 --by 集团党委 --clear merit:%lld",
-         acc);
+    intake_testkit_ok(
+        "--scope S1 --role org_admin clarify L1 --complaint 举报其防控不力 --received %s"
+        " --findings 经调查举报不实 --by 一公司纪委 --accuser 对诬告者立案调查 --clear "
+        "key_event:%lld",
+        s_when(t1, sizeof t1, -3), bad);
+    intake_testkit_ok("--scope G --role group_admin tolerance L1 --mistake 卡口封闭过早 --reasons"
+                      " 形势严峻、果断处置 --by 集团党委 --clear merit:%lld",
+                      acc);
     /* each record clears once; a good event is not cleared */
     s_refused("cleared[0].record_id",
               "tolerance L1 --mistake x --reasons y --by 集团党委 --clear key_event:%lld", bad);
@@ -296,11 +281,12 @@ static void test_discrimination_case(void **state)
               s_when(t, sizeof t, -10));
     s_refused("outcome", "discrimination step %lld handling --action x --by y --outcome education",
               c);
-    s_ok("discrimination step %lld handling --action 与社区沟通并批评教育 --by 一公司党委组织部",
-         c);
+    intake_testkit_ok(
+        "discrimination step %lld handling --action 与社区沟通并批评教育 --by 一公司党委组织部", c);
     s_refused("outcome", "discrimination step %lld closed --action 结案 --by 一公司 --outcome none",
               c);
-    s_ok("discrimination step %lld closed --action 已道歉 --by 一公司 --outcome education", c);
+    intake_testkit_ok(
+        "discrimination step %lld closed --action 已道歉 --by 一公司 --outcome education", c);
     s_refused("step", "discrimination step %lld handling --action 再办 --by 一公司", c);
     assert_int_equal(fc_h_scalar("SELECT count(*) FROM intake.discrimination_case"
                                  " WHERE state = 'closed' AND outcome = 'education'"),
@@ -321,8 +307,9 @@ static void test_discrimination_case(void **state)
 static void test_access_and_audit(void **state)
 {
     (void)state;
-    s_ok("--scope S1 --role org_admin discrimination report L1 --staff --desc 被孤立 --reporter "
-         "本人");
+    intake_testkit_ok(
+        "--scope S1 --role org_admin discrimination report L1 --staff --desc 被孤立 --reporter "
+        "本人");
     char *out = NULL;
     /* the group and the person's own subsidiary */
     assert_int_equal(s_ctl(&out, "--scope G --role group_admin records L1"), 0);
@@ -481,15 +468,15 @@ static void test_village_secretary(void **state)
                        " --planned-return %s --record 组织村民排查返乡人员",
                        s_when(t, sizeof t, -12), s_when(u, sizeof u, 20));
     s_refused("employee_no", "village assign V1 --village 王家村");
-    s_ok("village update %lld --record 协助村党组织设卡值守", a);
+    intake_testkit_ok("village update %lld --record 协助村党组织设卡值守", a);
     s_refused("returned_us", "village update %lld --returned %s", a, s_when(t, sizeof t, -13));
     s_refused("return_note", "village update %lld --note 无返岗时间", a);
-    s_ok("merit V1 commendation --reason 驻村防控表现突出 --by 集团党委");
+    intake_testkit_ok("merit V1 commendation --reason 驻村防控表现突出 --by 集团党委");
     /* a second secretary, in S2, returned to post when it was safe */
     long long b = s_id("assignment_id", "village assign V2 --village 张家村 --start %s",
                        s_when(t, sizeof t, -30));
-    s_ok("village update %lld --returned %s --note 疫情平稳，返回工作岗位", b,
-         s_when(t, sizeof t, -0.01));
+    intake_testkit_ok("village update %lld --returned %s --note 疫情平稳，返回工作岗位", b,
+                      s_when(t, sizeof t, -0.01));
     s_refused("assignment_id", "village update %lld --record 再记一条", b);
 
     char *out = NULL;

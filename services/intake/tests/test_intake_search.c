@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "fc_harness.h"
+#include "intake_testkit.h"
 #include "fc_mem.h"
 
 #include <signal.h>
@@ -19,58 +20,6 @@
 #include <sys/wait.h>
 
 static pid_t g_intake;
-
-static char *s_run(int want, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Runs fcctl (stderr folded into the output); asserts the exit code; returns the output. */
-static char *s_run(int want, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *args = fc_xvasprintf(fmt, ap);
-    va_end(ap);
-    char *out = NULL;
-    int rc = fc_h_fcctl(&out, "%s 2>&1", args);
-    if (rc != want)
-        print_error("fcctl %s: exit %d, want %d\n%s\n", args, rc, want, out);
-    free(args);
-    assert_int_equal(rc, want);
-    return out;
-}
-
-static void s_ok(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void s_ok(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *args = fc_xvasprintf(fmt, ap);
-    va_end(ap);
-    free(s_run(0, "%s", args));
-    free(args);
-}
-
-static void s_refused(const char *field, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* fcctl must refuse (exit 1) naming field with the given code ("EINVAL"). */
-static void s_refused(const char *field, const char *code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *args = fc_xvasprintf(fmt, ap);
-    va_end(ap);
-    char *out = s_run(1, "%s", args);
-    char want_field[128], want_code[32];
-    snprintf(want_field, sizeof want_field, "%s: ", field);
-    snprintf(want_code, sizeof want_code, "(%s)", code);
-    if (!strstr(out, want_field) || !strstr(out, want_code))
-        print_error("fcctl %s: want \"%s\" and \"%s\" in:\n%s\n", args, want_field, want_code, out);
-    assert_non_null(strstr(out, want_field));
-    assert_non_null(strstr(out, want_code));
-    free(out);
-    free(args);
-}
 
 static int s_count(const char *hay, const char *needle)
 {
@@ -89,7 +38,7 @@ static char *s_hits(const char *fmt, ...)
     va_start(ap, fmt);
     char *args = fc_xvasprintf(fmt, ap);
     va_end(ap);
-    char *out = s_run(0, "%s --json", args);
+    char *out = intake_testkit_run(0, "%s --json", args);
     fc_buf_t b;
     fc_buf_init(&b);
     fc_buf_puts(&b, "");
@@ -119,35 +68,31 @@ static void s_expect(const char *want, char *got)
 static int s_setup(void **state)
 {
     (void)state;
-    if (g_intake > 0) /* left by a setup that failed half-way (cmocka skips its teardown) */
-        fc_h_stop(g_intake, SIGKILL, fc_h_ms(10000));
-    fc_h_reset();
-    g_intake = fc_h_up("intake", NULL);
-    s_ok("org add G --name 集团 --kind group");
-    s_ok("org add S1 --name 一公司 --kind subsidiary --parent G");
-    s_ok("org add C1 --name 一公司党委 --kind committee --parent S1");
-    s_ok("org add B1 --name 一支部 --kind branch --parent C1");
-    s_ok("org add S2 --name 二公司 --kind subsidiary --parent G");
-    s_ok("org add B2 --name 二支部 --kind branch --parent S2");
-    s_ok("org add S1_X --name 下划线公司 --kind subsidiary --parent G");
-    s_ok("person add E1001 --name 王建国 --org B1 --party member --cadre section --leadership");
-    s_ok("person add E1002 --name 李建 --org C1 --party activist");
-    s_ok("person add E1010 --name 张伟 --org B1 --unfit");
-    s_ok("person add E2001 --name 建国 --org B1");
-    s_ok("person add E1_1 --name 欧阳娜 --org B1");
-    s_ok("person add E1X1 --name 欧阳建国 --org S1");
-    s_ok("person add F1001 --name 王建华 --org B2");
-    s_ok("person add F1002 --name 赵建国 --org B2");
-    s_ok("person add U1 --name 'Wang Jianguo' --org S1_X");
+    intake_testkit_up(&g_intake, NULL);
+    intake_testkit_ok("org add G --name 集团 --kind group");
+    intake_testkit_ok("org add S1 --name 一公司 --kind subsidiary --parent G");
+    intake_testkit_ok("org add C1 --name 一公司党委 --kind committee --parent S1");
+    intake_testkit_ok("org add B1 --name 一支部 --kind branch --parent C1");
+    intake_testkit_ok("org add S2 --name 二公司 --kind subsidiary --parent G");
+    intake_testkit_ok("org add B2 --name 二支部 --kind branch --parent S2");
+    intake_testkit_ok("org add S1_X --name 下划线公司 --kind subsidiary --parent G");
+    intake_testkit_ok(
+        "person add E1001 --name 王建国 --org B1 --party member --cadre section --leadership");
+    intake_testkit_ok("person add E1002 --name 李建 --org C1 --party activist");
+    intake_testkit_ok("person add E1010 --name 张伟 --org B1 --unfit");
+    intake_testkit_ok("person add E2001 --name 建国 --org B1");
+    intake_testkit_ok("person add E1_1 --name 欧阳娜 --org B1");
+    intake_testkit_ok("person add E1X1 --name 欧阳建国 --org S1");
+    intake_testkit_ok("person add F1001 --name 王建华 --org B2");
+    intake_testkit_ok("person add F1002 --name 赵建国 --org B2");
+    intake_testkit_ok("person add U1 --name 'Wang Jianguo' --org S1_X");
     return 0;
 }
 
 static int s_teardown(void **state)
 {
     (void)state;
-    int status = fc_h_stop(g_intake, SIGTERM, fc_h_ms(10000));
-    g_intake = 0;
-    assert_int_equal(WEXITSTATUS(status), 0);
+    intake_testkit_down(&g_intake);
     return 0;
 }
 
@@ -162,17 +107,17 @@ static void test_chinese_substring(void **state)
     s_expect("", s_hits("person search 建设"));
     /* Latin names case-insensitively; the text output names the unit and the status */
     s_expect("U1", s_hits("person search jIANg"));
-    char *out = s_run(0, "person search 王建国");
+    char *out = intake_testkit_run(0, "person search 王建国");
     assert_non_null(strstr(out, "E1001"));
     assert_non_null(strstr(out, "一支部（B1）"));
     assert_non_null(strstr(out, "健康"));
     assert_non_null(strstr(out, "党员"));
     assert_non_null(strstr(out, "班子成员"));
     free(out);
-    out = s_run(0, "person search 没有这个人");
+    out = intake_testkit_run(0, "person search 没有这个人");
     assert_non_null(strstr(out, "未找到"));
     free(out);
-    out = s_run(0, "person search 张伟 --json");
+    out = intake_testkit_run(0, "person search 张伟 --json");
     assert_non_null(strstr(out, "\"fit_for_frontline\": false"));
     assert_non_null(strstr(out, "\"org_name\": \"一支部\""));
     assert_non_null(strstr(out, "\"health_status\": \"HEALTH_STATUS_HEALTHY\""));
@@ -206,11 +151,15 @@ static void test_scope(void **state)
     s_expect("F1001 F1002", s_hits("--scope S2 --role viewer person search F"));
     /* the org path is a prefix test with '_' taken literally: S1_X is not under S1 */
     s_expect("", s_hits("--scope S1 --role org_admin person search wang"));
-    s_refused("org_code", "EDENIED", "--scope S2 --role org_admin person search 建国 --org B1");
-    s_refused("org_code", "EDENIED", "--scope B1 --role org_admin person search 建国 --org S1");
-    s_refused("org_code", "ENOTFOUND", "--scope S1 --role org_admin person search 建国 --org NOPE");
-    s_refused("org_code", "ENOTFOUND", "person search 建国 --org NOPE");
-    s_refused("org_scope", "EDENIED", "--scope NOPE --role org_admin person search 建国");
+    intake_testkit_refused("org_code", "EDENIED",
+                           "--scope S2 --role org_admin person search 建国 --org B1");
+    intake_testkit_refused("org_code", "EDENIED",
+                           "--scope B1 --role org_admin person search 建国 --org S1");
+    intake_testkit_refused("org_code", "ENOTFOUND",
+                           "--scope S1 --role org_admin person search 建国 --org NOPE");
+    intake_testkit_refused("org_code", "ENOTFOUND", "person search 建国 --org NOPE");
+    intake_testkit_refused("org_scope", "EDENIED",
+                           "--scope NOPE --role org_admin person search 建国");
 }
 
 /* limit, offset, more, the cap. */
@@ -218,22 +167,22 @@ static void test_limit_and_pages(void **state)
 {
     (void)state;
     for (int i = 0; i < 25; i++)
-        s_ok("person add T%02d --name 测试员%02d --org B2", i, i);
-    char *out = s_run(0, "person search 测试 --json");
+        intake_testkit_ok("person add T%02d --name 测试员%02d --org B2", i, i);
+    char *out = intake_testkit_run(0, "person search 测试 --json");
     assert_int_equal(s_count(out, "\"employee_no\""), 20); /* the default */
     assert_non_null(strstr(out, "\"more\": true"));
     free(out);
     s_expect("T00 T01 T02", s_hits("person search 测试 --limit 3"));
     s_expect("T03 T04 T05", s_hits("person search 测试 --limit 3 --offset 3"));
-    out = s_run(0, "person search 测试 --limit 10 --offset 20 --json");
+    out = intake_testkit_run(0, "person search 测试 --limit 10 --offset 20 --json");
     assert_int_equal(s_count(out, "\"employee_no\""), 5);
     assert_null(strstr(out, "\"more\": true"));
     free(out);
-    out = s_run(0, "person search 测试 --limit 100000 --json");
+    out = intake_testkit_run(0, "person search 测试 --limit 100000 --json");
     assert_int_equal(s_count(out, "\"employee_no\""), 25);
     assert_non_null(strstr(out, "\"limit\": 200"));
     free(out);
-    out = s_run(0, "person search 测试 --limit 3");
+    out = intake_testkit_run(0, "person search 测试 --limit 3");
     assert_non_null(strstr(out, "还有更多结果"));
     free(out);
     s_expect("", s_hits("person search 测试 --offset 10000"));
@@ -243,18 +192,18 @@ static void test_limit_and_pages(void **state)
 static void test_bad_input(void **state)
 {
     (void)state;
-    s_refused("query", "EINVAL", "person search ''");
+    intake_testkit_refused("query", "EINVAL", "person search ''");
     char q[200] = "";
     for (int i = 0; i < 65; i++)
         strcat(q, "王");
-    s_refused("query", "EINVAL", "person search %s", q);
+    intake_testkit_refused("query", "EINVAL", "person search %s", q);
     q[strlen(q) - strlen("王")] = '\0'; /* 64 characters is fine */
     s_expect("", s_hits("person search %s", q));
-    s_refused("query", "EINVAL", "person search \"$(printf 'a\\tb')\"");
-    s_refused("limit", "EINVAL", "person search 王 --limit -1");
-    s_refused("offset", "EINVAL", "person search 王 --offset -1");
-    s_refused("offset", "EINVAL", "person search 王 --offset 10001");
-    s_refused("org_code", "EINVAL", "person search 王 --org 'B 1'");
+    intake_testkit_refused("query", "EINVAL", "person search \"$(printf 'a\\tb')\"");
+    intake_testkit_refused("limit", "EINVAL", "person search 王 --limit -1");
+    intake_testkit_refused("offset", "EINVAL", "person search 王 --offset -1");
+    intake_testkit_refused("offset", "EINVAL", "person search 王 --offset 10001");
+    intake_testkit_refused("org_code", "EINVAL", "person search 王 --org 'B 1'");
     /* migration 0004: both indexes, and the grams of a three-character name (1- and 2-grams) */
     long long n =
         fc_h_scalar("SELECT count(*) FROM pg_indexes WHERE schemaname = 'intake'"

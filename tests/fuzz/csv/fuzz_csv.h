@@ -1,6 +1,7 @@
-/* fuzz_csv: the two halves of a CSV import the csv target drives, each compiled beside the
- * real code it exercises: fcctl's reader (header, record → row, chunking) and intake's
- * commit-time checks that need no database (decode, rules, duplicates, org cycles). */
+/* fuzz_csv: the two halves of a CSV import the csv target drives, each calling the real
+ * code it exercises: fcctl's reader (intake_csv_rows: header, record → row, chunking) and
+ * intake's commit-time checks that need no database (intake_import_check: decode, rules,
+ * duplicates, org cycles, spouses within the file). */
 #ifndef FUZZ_CSV_H
 #define FUZZ_CSV_H
 
