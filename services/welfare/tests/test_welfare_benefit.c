@@ -14,6 +14,7 @@
 #include "welfare_benefit.h"
 #include "welfare_test.h"
 #include "fc/v1/notify.pb-c.h"
+#include "fc/v1/report.pb-c.h"
 #include "fc_clock.h"
 #include "fc_endpoints.h"
 #include "fc_harness.h"
@@ -40,11 +41,12 @@ static wt_t *g;
 static pid_t g_welfare, g_notify;
 static char *g_notify_env[8];
 
-/* fc-notify with the same clock and a policy dir holding notify.json beside welfare.json. */
-static pid_t s_start_notify(void)
+/* Copies the repo's policy file of a service beside the test's welfare.json. */
+static void s_copy_policy(const char *service)
 {
     char *src = NULL, path[400];
-    FILE *f = fopen(FC_SOURCE_DIR "/infra/policy/notify.json", "rb");
+    snprintf(path, sizeof path, "%s/infra/policy/%s.json", FC_SOURCE_DIR, service);
+    FILE *f = fopen(path, "rb");
     assert_non_null(f);
     fc_buf_t b;
     fc_buf_init(&b);
@@ -55,12 +57,18 @@ static pid_t s_start_notify(void)
     fclose(f);
     fc_buf_append(&b, "", 1);
     src = b.data;
-    snprintf(path, sizeof path, "%s/notify.json", g->dir);
+    snprintf(path, sizeof path, "%s/%s.json", g->dir, service);
     f = fopen(path, "wb");
     assert_non_null(f);
     fputs(src, f);
     fclose(f);
     fc_buf_fini(&b);
+}
+
+/* fc-notify with the same clock and a policy dir holding notify.json beside welfare.json. */
+static pid_t s_start_notify(void)
+{
+    s_copy_policy("notify");
     int i = 0;
     g_notify_env[i++] = fc_xstrdup(g->clock_env);
     g_notify_env[i++] = fc_xstrdup(g->policy_env);
@@ -523,6 +531,56 @@ static void test_work_injury_filing(void **state)
     free(out);
 }
 
+/* ---- the weekly report's benefit section ---------------------------------------------------- */
+
+/* The by-unit row of the benefits section for unit ("" = the total) of the week of WT_T0, as
+ * built now by fc-report: opened, closed, granted, refused, granted_fen, open_at_end,
+ * overdue_at_end into v[7]. */
+static void s_report_row(const char *unit, long long v[7])
+{
+    fc_rpc_client_opts_t o = {.timeout_ms = fc_h_ms(30000), .retries = 0};
+    fc_rpc_client_t *c = fc_rpc_client_new(NULL, fc_endpoint_of("report"), &o);
+    assert_non_null(c);
+    fc_err_t err;
+    Fc__V1__ReportGenerateRequest req = FC__V1__REPORT_GENERATE_REQUEST__INIT;
+    req.iso_week = "2026-W47";
+    req.org_code = "G";
+    Fc__V1__ReportGenerateReply *gen = NULL;
+    assert_rc(fc_rpc_call(c, "report.weekly_generate", &req.base,
+                          &fc__v1__report_generate_reply__descriptor, (ProtobufCMessage **)&gen,
+                          NULL, &err),
+              FC_OK, &err);
+    Fc__V1__ReportGetRequest get = FC__V1__REPORT_GET_REQUEST__INIT;
+    get.report_id = gen->meta->report_id;
+    Fc__V1__ReportGetReply *rep = NULL;
+    assert_rc(fc_rpc_call(c, "report.weekly_get", &get.base, &fc__v1__report_get_reply__descriptor,
+                          (ProtobufCMessage **)&rep, NULL, &err),
+              FC_OK, &err);
+    fc_rpc_client_destroy(&c);
+    int found = 0;
+    for (size_t i = 0; i < rep->report->n_sections; i++) {
+        const Fc__V1__ReportSection *s = rep->report->sections[i];
+        if (strcmp(s->key, "benefits") != 0)
+            continue;
+        assert_string_equal(s->status, "complete");
+        assert_int_equal(s->n_tables, 1);
+        const Fc__V1__ReportTable *tb = s->tables[0];
+        assert_int_equal(tb->n_columns, 9);
+        assert_string_equal(tb->columns[8]->key, "overdue_at_end");
+        for (size_t r = 0; r < tb->n_rows; r++) {
+            const Fc__V1__ReportRow *row = tb->rows[r];
+            if (*unit ? strcmp(row->key, unit) != 0 : !row->total)
+                continue;
+            for (int k = 0; k < 7; k++)
+                v[k] = row->cells[k + 2]->num;
+            found = 1;
+        }
+    }
+    wt_free(gen);
+    wt_free(rep);
+    assert_true(found);
+}
+
 /* ---- deaths, aid-team claims, disability ----------------------------------------------------- */
 
 static void test_kinds(void **state)
@@ -530,6 +588,10 @@ static void test_kinds(void **state)
     (void)state;
     fc_err_t err;
     int64_t t0 = g->now_us;
+    s_copy_policy("report");
+    const char *rep_env[] = {g->clock_env, g->policy_env, "FC_REPORT_SCHEDULE_ENABLED=0",
+                             "FC_CLAIM_IDLE_MS=500", NULL};
+    pid_t report = fc_h_up("report", rep_env);
     /* an aid-team member injured (off duty too): the accident insurance claim only */
     wt_incident(g, 201, "A1", "B1", "injured", 0, t0);
     /* infected on duty: the work-injury filing and the critical-illness claim */
@@ -616,6 +678,29 @@ static void test_kinds(void **state)
     assert_non_null(strstr(out, "共 3 件"));
     free(out);
     assert_int_equal(fc_h_fcctl(NULL, "benefit step 99999 submit"), 1);
+
+    /* the weekly report: cases opened, closed and overdue per subsidiary */
+    fc_h_wait_scalar("SELECT count(*) FROM report.benefit_case", 7, fc_h_ms(15000));
+    fc_h_wait_scalar("SELECT count(*) FROM report.benefit_case WHERE closed_us IS NOT NULL", 2,
+                     fc_h_ms(15000));
+    long long v[7];
+    s_report_row("S1", v); /* A1: 3, E2 disability, L1 filing; A1's accident claim granted */
+    long long s1[7] = {5, 1, 1, 0, 2000000, 4, 0};
+    for (int k = 0; k < 7; k++)
+        assert_int_equal(v[k], s1[k]);
+    s_report_row("S2", v); /* E4: death on duty and martyr; the martyr case refused */
+    long long s2[7] = {2, 1, 0, 1, 0, 1, 0};
+    for (int k = 0; k < 7; k++)
+        assert_int_equal(v[k], s2[k]);
+    /* six days on: E4's death-on-duty case is past its 5-day first step */
+    s_clock(t0 + 6 * WT_DAY);
+    s_report_row("S2", v);
+    assert_int_equal(v[6], 1);
+    s_report_row("", v);
+    assert_int_equal(v[0], 7);
+    assert_int_equal(v[1], 2);
+    assert_int_equal(v[6], 1);
+    assert_int_equal(fc_h_stop(report, SIGTERM, fc_h_ms(10000)), 0);
 }
 
 /* ---- bad input ------------------------------------------------------------------------------ */
