@@ -448,8 +448,7 @@ static int s_benefit_done(notify_app_t *app, fc_pg_t *pg, const char *subject, i
     return rc;
 }
 
-static int s_benefit(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, int what,
-                     fc_err_t *err)
+static int s_benefit(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, int what, fc_err_t *err)
 {
     Fc__V1__BenefitCaseEvent *m =
         (Fc__V1__BenefitCaseEvent *)s_unpack(&fc__v1__benefit_case_event__descriptor, ev, err);
@@ -483,12 +482,13 @@ static int s_benefit(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, int w
     }
     json_object_set_new(vars, "benefit_kind", json_string(x->kind));
     json_object_set_new(vars, "case_id", json_sprintf("%" PRId64, x->id));
-    json_object_set_new(vars, "step_label", json_string(x->step_label[0] ? x->step_label : x->step));
+    json_object_set_new(vars, "step_label",
+                        json_string(x->step_label[0] ? x->step_label : x->step));
     json_object_set_new(vars, "handler", json_string(x->handler));
     notify_vars_time(vars, "deadline_local", x->step_deadline_us);
     s_benefit_period(period, sizeof period, x->step_index, x->step);
-    notify_task_spec_t t = {"benefit_step", subject, period, x->employee_no, x->org_code,
-                            x->step_deadline_us};
+    notify_task_spec_t t = {"benefit_step", subject,     period,
+                            x->employee_no, x->org_code, x->step_deadline_us};
     int64_t task_id = 0;
     int created = 0;
     char state[16];
@@ -506,15 +506,26 @@ static int s_benefit(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, int w
     int64_t due = x->step_deadline_us - (int64_t)app->policy.benefit_remind_days * FC_US_PER_DAY;
     if (due < at)
         due = at;
-    notify_reminder_spec_t r = {"benefit_step_due", subject, period, x->employee_no, x->org_code,
-                                due, 0, 0, task_id, to, x->handler[0] ? 2 : 1, NULL};
+    notify_reminder_spec_t r = {
+        "benefit_step_due",    subject, period, x->employee_no, x->org_code, due, 0, 0, task_id, to,
+        x->handler[0] ? 2 : 1, NULL};
     r.urgent = notify_policy_urgent(&app->policy, r.kind);
     if ((rc = notify_remind_add(app, pg, &r, vars, now, &created, err)) != FC_OK)
         goto out;
     /* not moved on by the deadline: the subsidiary's organisation department is told */
     static const char *up[] = {"subsidiary"};
-    notify_reminder_spec_t e = {"benefit_step_overdue", subject, period, x->employee_no,
-                                x->org_code, x->step_deadline_us, 0, 1, task_id, up, 1, NULL};
+    notify_reminder_spec_t e = {"benefit_step_overdue",
+                                subject,
+                                period,
+                                x->employee_no,
+                                x->org_code,
+                                x->step_deadline_us,
+                                0,
+                                1,
+                                task_id,
+                                up,
+                                1,
+                                NULL};
     e.urgent = notify_policy_urgent(&app->policy, e.kind);
     rc = notify_remind_add(app, pg, &e, vars, now, &created, err);
 out:

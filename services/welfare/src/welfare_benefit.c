@@ -153,8 +153,7 @@ static int s_parse_steps(const json_t *a, const char *path, welfare_benefit_kind
         const char *label = json_string_value(json_object_get(s, "label"));
         const json_t *days = json_object_get(s, "days");
         if (!s_name_ok(name))
-            return fc_err_set(err, FC_EINVAL, p,
-                              "step name is not 1-31 of [a-z0-9_]");
+            return fc_err_set(err, FC_EINVAL, p, "step name is not 1-31 of [a-z0-9_]");
         if (!label || !*label || strlen(label) >= WELFARE_BENEFIT_LABEL_MAX)
             return fc_err_set(err, FC_EINVAL, p, "step label is missing or too long");
         if (!json_is_integer(days) || json_integer_value(days) < 1 ||
@@ -344,8 +343,8 @@ static int s_handler(welfare_ctx_t *c, const char *handler, fc_err_t *err)
     }
     welfare_person_t p;
     int rc = welfare_rules_code("handler", handler, err);
-    if (rc == FC_OK && (rc = welfare_store_person_get(c->pg, handler, "handler", &p, err)) ==
-                           FC_ENOTFOUND)
+    if (rc == FC_OK &&
+        (rc = welfare_store_person_get(c->pg, handler, "handler", &p, err)) == FC_ENOTFOUND)
         fc_err_set(err, FC_ENOTFOUND, "handler",
                    "经办人“%s”不存在（填写工号，或 desk:组织代码 表示组织部门）", handler);
     return rc;
@@ -370,8 +369,7 @@ static int s_deadline(welfare_ctx_t *c, int64_t given, int64_t days, int64_t *ou
 }
 
 /* May the actor act on this case's unit: act for steps and documents, decide for outcomes. */
-static int s_may(welfare_ctx_t *c, const Fc__V1__BenefitCase *x, welfare_act_t act,
-                 fc_err_t *err)
+static int s_may(welfare_ctx_t *c, const Fc__V1__BenefitCase *x, welfare_act_t act, fc_err_t *err)
 {
     return welfare_flow_authorize(c, act == WELFARE_ACT_DECIDE ? x->payer_org : x->org_code, act,
                                   "case_id", err);
@@ -478,8 +476,8 @@ int welfare_benefit_open(welfare_ctx_t *c, const welfare_benefit_policy_t *bp,
     if (open)
         return fc_err_set(err, FC_ECONFLICT, "kind", "“%s”已有办理中的%s案件 #%" PRId64,
                           req->employee_no, welfare_benefit_kind_label(kind), open);
-    s_open_t o = {kind,        req->employee_no, person.org_code,  req->incident_id,
-                  "manual",    req->handler,     req->deadline_us, req->note};
+    s_open_t o = {kind,     req->employee_no, person.org_code,  req->incident_id,
+                  "manual", req->handler,     req->deadline_us, req->note};
     if ((rc = s_open(c, bp, &o, &id, err)) != FC_OK)
         return rc;
     if (!id) /* the same case inserted concurrently: let the client retry */
@@ -524,9 +522,9 @@ int welfare_benefit_on_incident(welfare_ctx_t *c, const welfare_benefit_policy_t
         if (rc != FC_OK)
             return rc;
         if (!id)
-            fc_log_info("welfare.benefit_not_reopened", "kind",
-                        FC_LS(welfare_benefit_kind_name(k)), "employee_no",
-                        FC_LS(m->employee_no), "incident_id", FC_LI(m->incident_id), NULL);
+            fc_log_info("welfare.benefit_not_reopened", "kind", FC_LS(welfare_benefit_kind_name(k)),
+                        "employee_no", FC_LS(m->employee_no), "incident_id", FC_LI(m->incident_id),
+                        NULL);
     }
     return FC_OK;
 }
@@ -662,9 +660,17 @@ int welfare_benefit_decide(welfare_ctx_t *c, const welfare_benefit_policy_t *bp,
         snprintf(ref, sizeof ref, "benefit:%" PRId64, x->id);
         snprintf(memo, sizeof memo, "%s（案件 #%" PRId64 "）%s%s", x->kind_label, x->id,
                  req->note[0] ? "：" : "", req->note);
-        welfare_new_t n = {kp->payout_kind, x->employee_no, x->org_code, req->amount_fen,
-                           NULL,            NULL,           0,           "benefit",
-                           ref,             key,            memo};
+        welfare_new_t n = {kp->payout_kind,
+                           x->employee_no,
+                           x->org_code,
+                           req->amount_fen,
+                           NULL,
+                           NULL,
+                           0,
+                           "benefit",
+                           ref,
+                           key,
+                           memo};
         welfare_disb_t *d = NULL;
         int created = 0;
         if ((rc = welfare_flow_request(c, &n, &d, &created, err)) != FC_OK)
@@ -716,9 +722,9 @@ int welfare_benefit_list(welfare_ctx_t *c, const welfare_benefit_policy_t *bp,
     const char *root = req->org_code[0] ? req->org_code : c->scope ? c->scope : "";
     if (!*root && !welfare_flow_group_wide(c))
         return fc_err_set(err, FC_EDENIED, "org_scope", "请求未携带组织范围");
-    if (*root && ((rc = welfare_rules_code("org_code", root, err)) != FC_OK ||
-                  (rc = welfare_flow_authorize(c, root, WELFARE_ACT_READ, "org_code", err)) !=
-                      FC_OK))
+    if (*root &&
+        ((rc = welfare_rules_code("org_code", root, err)) != FC_OK ||
+         (rc = welfare_flow_authorize(c, root, WELFARE_ACT_READ, "org_code", err)) != FC_OK))
         return rc;
     if ((rc = welfare_store_benefit_list(c->pg, req, root, c->now_us, req->limit ? req->limit : 100,
                                          c->arena, out, err)) != FC_OK)

@@ -39,8 +39,8 @@ typedef struct {
 typedef struct {
     int nsteps;
     welfare_benefit_step_t steps[WELFARE_BENEFIT_MAX_STEPS];
-    int payout_kind;                  /* a welfare_kind_t */
-    int open_on[WELFARE_NINCIDENTS];  /* incident kinds that open it automatically */
+    int payout_kind;                 /* a welfare_kind_t */
+    int open_on[WELFARE_NINCIDENTS]; /* incident kinds that open it automatically */
     int on_duty_only, aid_team_only;
 } welfare_benefit_kind_policy_t;
 

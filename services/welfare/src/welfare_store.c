@@ -1126,8 +1126,7 @@ out:
     " c.opened_by, c.closed_at_us, c.outcome_note, c.amount_fen, c.payout_kind,"                   \
     " COALESCE(c.disbursement_id, 0)"
 
-static Fc__V1__BenefitCase *s_bcase_row(fc_arena_t *arena, const PGresult *r, int i,
-                                        int64_t now_us)
+static Fc__V1__BenefitCase *s_bcase_row(fc_arena_t *arena, const PGresult *r, int i, int64_t now_us)
 {
     Fc__V1__BenefitCase *x = fc_arena_alloc(arena, sizeof *x);
     fc__v1__benefit_case__init(x);
@@ -1320,9 +1319,15 @@ int welfare_store_benefit_step_next(fc_pg_t *pg, const Fc__V1__BenefitCase *x, i
                                     int64_t at_us, const char *by, const char *note, fc_err_t *err)
 {
     s_num_t ids, prev, idx, at, dl;
-    const char *p[] = {s_num(ids, x->id),        s_num(prev, prev_index), s_num(at, at_us),
-                       by,                       note,                    s_num(idx, x->step_index),
-                       x->step,                  s_num(dl, x->step_deadline_us), x->handler};
+    const char *p[] = {s_num(ids, x->id),
+                       s_num(prev, prev_index),
+                       s_num(at, at_us),
+                       by,
+                       note,
+                       s_num(idx, x->step_index),
+                       x->step,
+                       s_num(dl, x->step_deadline_us),
+                       x->handler};
     return fc_pg_cmd(pg,
                      "WITH done AS (UPDATE benefit_step SET completed_at_us = $3,"
                      " completed_by = $4, note = CASE WHEN $5 = '' THEN note ELSE $5 END"
@@ -1348,8 +1353,12 @@ int welfare_store_benefit_doc_add(fc_pg_t *pg, int64_t case_id, Fc__V1__BenefitD
                                   fc_err_t *err)
 {
     s_num_t ids, rec, at;
-    const char *p[] = {s_num(ids, case_id), d->step,         d->name,
-                       d->reference,        s_num(rec, d->received_at_us), d->recorded_by,
+    const char *p[] = {s_num(ids, case_id),
+                       d->step,
+                       d->name,
+                       d->reference,
+                       s_num(rec, d->received_at_us),
+                       d->recorded_by,
                        s_num(at, d->recorded_at_us)};
     PGresult *r = fc_pg_exec(pg,
                              "INSERT INTO benefit_doc (case_id, step, name, reference,"
@@ -1368,19 +1377,20 @@ int welfare_store_benefit_list(fc_pg_t *pg, const Fc__V1__BenefitListRequest *q,
                                Fc__V1__BenefitListReply *out, fc_err_t *err)
 {
     s_num_t now, lim;
-    const char *p[] = {root_code,   "true",   q->employee_no,   q->kind,
-                       q->state,    B(q->overdue_only), s_num(now, now_us), s_num(lim, limit)};
-    PGresult *r = fc_pg_exec(
-        pg,
-        S_SUB_CTE ", m AS (SELECT c.* FROM benefit_case c"
-                  " WHERE ($1 = '' OR c.org_code IN (SELECT code FROM sub))"
-                  " AND ($3 = '' OR c.employee_no = $3) AND ($4 = '' OR c.kind = $4)"
-                  " AND ($5 = '' OR c.state = $5) AND (NOT $6::boolean OR"
-                  " (c.state = 'open' AND c.step_deadline_us < $7::bigint)))"
-                  " SELECT " S_BCASE_COLS ", (SELECT count(*) FROM m) FROM m c"
-                  " LEFT JOIN person p ON p.employee_no = c.employee_no"
-                  " ORDER BY c.id DESC LIMIT $8",
-        8, p, err);
+    const char *p[] = {
+        root_code,          "true",           q->employee_no, q->kind, q->state, B(q->overdue_only),
+        s_num(now, now_us), s_num(lim, limit)};
+    PGresult *r =
+        fc_pg_exec(pg,
+                   S_SUB_CTE ", m AS (SELECT c.* FROM benefit_case c"
+                             " WHERE ($1 = '' OR c.org_code IN (SELECT code FROM sub))"
+                             " AND ($3 = '' OR c.employee_no = $3) AND ($4 = '' OR c.kind = $4)"
+                             " AND ($5 = '' OR c.state = $5) AND (NOT $6::boolean OR"
+                             " (c.state = 'open' AND c.step_deadline_us < $7::bigint)))"
+                             " SELECT " S_BCASE_COLS ", (SELECT count(*) FROM m) FROM m c"
+                             " LEFT JOIN person p ON p.employee_no = c.employee_no"
+                             " ORDER BY c.id DESC LIMIT $8",
+                   8, p, err);
     if (!r)
         return s_fail(err);
     size_t n = (size_t)PQntuples(r);

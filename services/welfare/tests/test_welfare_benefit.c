@@ -84,8 +84,11 @@ static pid_t s_start_notify(void)
 static int s_notify_call(const char *type, const ProtobufCMessage *req,
                          const ProtobufCMessageDescriptor *desc)
 {
-    fc_rpc_client_opts_t o = {.actor_id = "test", .actor_role = "service", .org_scope = "",
-                              .timeout_ms = fc_h_ms(3000), .retries = 3};
+    fc_rpc_client_opts_t o = {.actor_id = "test",
+                              .actor_role = "service",
+                              .org_scope = "",
+                              .timeout_ms = fc_h_ms(3000),
+                              .retries = 3};
     fc_rpc_client_t *c = fc_rpc_client_new(NULL, fc_endpoint_of("notify"), &o);
     assert_non_null(c);
     fc_err_t err;
@@ -109,9 +112,9 @@ static int s_setup(void **state)
     Fc__V1__SecretarySetRequest sec = FC__V1__SECRETARY_SET_REQUEST__INIT;
     sec.org_code = "B1";
     sec.employee_no = "L1";
-    assert_int_equal(s_notify_call("notify.secretary_set", &sec.base,
-                                   &fc__v1__secretary_set_reply__descriptor),
-                     FC_OK);
+    assert_int_equal(
+        s_notify_call("notify.secretary_set", &sec.base, &fc__v1__secretary_set_reply__descriptor),
+        FC_OK);
     Fc__V1__DeskSetRequest desk = FC__V1__DESK_SET_REQUEST__INIT;
     char *ch[] = {"inbox"};
     desk.org_code = "S1";
@@ -346,8 +349,8 @@ static void test_work_injury_filing(void **state)
 
     /* redelivered: every event again under its old id, and the incident under a new one */
     fc_err_t e2;
-    assert_int_equal(
-        fc_pg_cmd(g->src, "UPDATE outbox SET published_at = NULL", 0, NULL, NULL, &e2), FC_OK);
+    assert_int_equal(fc_pg_cmd(g->src, "UPDATE outbox SET published_at = NULL", 0, NULL, NULL, &e2),
+                     FC_OK);
     wt_incident(g, 101, "E1", "B1", "infected", 1, t0);
     wt_wait_events(g);
     assert_int_equal(s_cases("true"), 1);
@@ -362,11 +365,12 @@ static void test_work_injury_filing(void **state)
                           " AND subject = 'benefit:%lld'",
                           id),
                      t0 + 4 * WT_DAY);
-    assert_int_equal(wt_q("SELECT count(*) FROM notify.task WHERE kind = 'benefit_step'"
-                          " AND subject = 'benefit:%lld' AND period = '0:collect' AND state = 'open'"
-                          " AND due_us = %lld",
-                          id, (long long)(t0 + 7 * WT_DAY)),
-                     1);
+    assert_int_equal(
+        wt_q("SELECT count(*) FROM notify.task WHERE kind = 'benefit_step'"
+             " AND subject = 'benefit:%lld' AND period = '0:collect' AND state = 'open'"
+             " AND due_us = %lld",
+             id, (long long)(t0 + 7 * WT_DAY)),
+        1);
     /* nothing before its time */
     s_clock(t0 + 3 * WT_DAY);
     assert_int_equal(s_reminder("benefit_step_due", id, "0:collect"), 0);
@@ -395,8 +399,8 @@ static void test_work_injury_filing(void **state)
     s_clock(t0 + 8 * WT_DAY);
     assert_int_equal(s_inbox("benefit_step_due", id, "0:collect", "L1"), 1);
     assert_int_equal(s_inbox("benefit_step_overdue", id, "0:collect", "@S1"), 1);
-    assert_int_equal(wt_q("SELECT count(*) FROM notify.reminder WHERE subject = 'benefit:%lld'", id),
-                     2);
+    assert_int_equal(
+        wt_q("SELECT count(*) FROM notify.reminder WHERE subject = 'benefit:%lld'", id), 2);
 
     /* bad steps change nothing */
     int64_t now = g->now_us;
@@ -461,8 +465,11 @@ static void test_work_injury_filing(void **state)
     gr.case_id = id;
     gr.amount_fen = 500000;
     gr.note = "认定为工伤，兑现待遇";
-    fc_rpc_client_opts_t o = {.actor_id = "H1", .actor_role = "org_admin", .org_scope = "S1",
-                              .timeout_ms = fc_h_ms(3000), .retries = 2};
+    fc_rpc_client_opts_t o = {.actor_id = "H1",
+                              .actor_role = "org_admin",
+                              .org_scope = "S1",
+                              .timeout_ms = fc_h_ms(3000),
+                              .retries = 2};
     fc_rpc_client_t *cl = fc_rpc_client_new(NULL, fc_endpoint_of("welfare"), &o);
     assert_non_null(cl);
     char mid[FC_ID_LEN + 1];
@@ -508,10 +515,11 @@ static void test_work_injury_filing(void **state)
                           (long long)disb),
                      1);
     /* the case closed: the last step's task is done, the person is told of the payment */
-    assert_int_equal(fc_h_wait_scalar("SELECT count(*) FROM notify.task WHERE kind ="
-                                      " 'benefit_step' AND period = '4:conclude' AND state = 'done'",
-                                      1, fc_h_ms(10000)),
-                     1);
+    assert_int_equal(
+        fc_h_wait_scalar("SELECT count(*) FROM notify.task WHERE kind ="
+                         " 'benefit_step' AND period = '4:conclude' AND state = 'done'",
+                         1, fc_h_ms(10000)),
+        1);
     assert_int_equal(wt_welfare_events(g, "welfare.benefit_case_closed", 1), 1);
     assert_int_equal(fc_h_wait_scalar("SELECT count(*) FROM notify.reminder WHERE kind ="
                                       " 'payment_paid' AND employee_no = 'E1'",
@@ -650,8 +658,7 @@ static void test_kinds(void **state)
                       &fc__v1__benefit_reply__descriptor, NULL, &err),
               FC_OK, &err);
     assert_int_equal(s_cases("kind = 'martyr' AND state = 'refused' AND closed_at_us > 0"), 1);
-    assert_int_equal(wt_q("SELECT count(*) FROM welfare.disbursement WHERE source = 'benefit'"),
-                     1);
+    assert_int_equal(wt_q("SELECT count(*) FROM welfare.disbursement WHERE source = 'benefit'"), 1);
 
     /* disability: opened by command (it follows an assessment, not an incident) */
     Fc__V1__BenefitReply *o = NULL;
@@ -740,8 +747,8 @@ static void test_bad_input(void **state)
     /* scope and role */
     assert_rc(s_open("H3", "org_admin", "S2", "work_injury", "E1", 0, NULL, 0, NULL, &err),
               FC_EDENIED, &err);
-    assert_rc(s_open("V1", "viewer", "S1", "work_injury", "E1", 0, NULL, 0, NULL, &err),
-              FC_EDENIED, &err);
+    assert_rc(s_open("V1", "viewer", "S1", "work_injury", "E1", 0, NULL, 0, NULL, &err), FC_EDENIED,
+              &err);
     assert_int_equal(s_cases("true"), 0);
     /* one open case of a kind per person, one case of a kind per incident */
     assert_rc(s_open("H1", "org_admin", "S1", "work_injury", "E1", 77, NULL, 0, NULL, &err), FC_OK,
