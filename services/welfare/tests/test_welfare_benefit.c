@@ -24,6 +24,7 @@
 
 #include <jansson.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -822,6 +823,81 @@ static void test_bad_input(void **state)
     wt_free(lr);
 }
 
+/* ---- killed mid-way ----------------------------------------------------------------------- */
+
+/* fc-welfare restarted with FC_FAULT armed at point ("" = clean). */
+static void s_restart_welfare(const char *point)
+{
+    static char fault[128];
+    assert_int_equal(fc_h_stop(g_welfare, SIGTERM, fc_h_ms(10000)), 0);
+    snprintf(fault, sizeof fault, "FC_FAULT=%s", point);
+    g_welfare = wt_start(g, *point ? (const char *[]){fault, NULL} : NULL);
+}
+
+static void s_expect_death(void)
+{
+    int status = fc_h_wait_exit(g_welfare, fc_h_ms(15000));
+    assert_true(status != -1);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    g_welfare = wt_start(g, NULL);
+}
+
+static int s_grant_once(const char *id, int64_t case_id, Fc__V1__BenefitReply **out, fc_err_t *err)
+{
+    fc_rpc_client_opts_t o = {.actor_id = "H1",
+                              .actor_role = "org_admin",
+                              .org_scope = "S1",
+                              .timeout_ms = fc_h_ms(1500),
+                              .retries = 0};
+    fc_rpc_client_t *c = fc_rpc_client_new(NULL, fc_endpoint_of("welfare"), &o);
+    assert_non_null(c);
+    Fc__V1__BenefitDecisionRequest r = FC__V1__BENEFIT_DECISION_REQUEST__INIT;
+    r.case_id = case_id;
+    r.amount_fen = 300000;
+    int rc = fc_rpc_call(c, "welfare.benefit_grant", &r.base, &fc__v1__benefit_reply__descriptor,
+                         (ProtobufCMessage **)out, id, err);
+    fc_rpc_client_destroy(&c);
+    return rc;
+}
+
+static void test_killed(void **state)
+{
+    (void)state;
+    fc_err_t err;
+    wt_topup("G", "special_party_fee", 10000000);
+    wt_allocate("G", "S1", "special_party_fee", 5000000);
+    /* killed after the incident's case committed, before the event was acknowledged: the
+     * redelivery after the restart opens nothing more */
+    s_restart_welfare("consumer.after_commit");
+    wt_incident(g, 301, "E1", "B1", "infected", 1, g->now_us);
+    s_expect_death();
+    wt_wait_events(g);
+    assert_int_equal(s_cases("incident_id = 301"), 1);
+    assert_int_equal(wt_welfare_events(g, "welfare.benefit_case_opened", 1), 1);
+    long long id = s_case_id("E1", "work_injury");
+    static const char *steps[] = {"submit", "accept", "determine", "conclude"};
+    for (int i = 0; i < 4; i++)
+        assert_rc(s_step(id, steps[i], NULL, 0, &err), FC_OK, &err);
+    /* killed after the grant committed, before its answer: the retry gets that answer */
+    s_restart_welfare("outbox.after_commit");
+    char mid[FC_ID_LEN + 1];
+    fc_id_new(mid);
+    Fc__V1__BenefitReply *r = NULL;
+    assert_int_equal(s_grant_once(mid, id, &r, &err), FC_ETIMEOUT);
+    s_expect_death();
+    assert_int_equal(wt_q("SELECT count(*) FROM welfare.disbursement WHERE source = 'benefit'"), 1);
+    int rc = FC_ETIMEOUT;
+    for (int i = 0; i < 40 && (rc == FC_ETIMEOUT || rc == FC_EUNAVAIL || rc == FC_EAGAIN); i++)
+        rc = s_grant_once(mid, id, &r, &err);
+    assert_rc(rc, FC_OK, &err);
+    assert_string_equal(r->benefit->state, "granted");
+    assert_int_equal(r->disbursement->amount_fen, 300000);
+    wt_free(r);
+    assert_rc(s_decide("welfare.benefit_grant", id, 300000, NULL, NULL, &err), FC_ECONFLICT, &err);
+    assert_int_equal(wt_q("SELECT count(*) FROM welfare.disbursement WHERE source = 'benefit'"), 1);
+    assert_int_equal(wt_welfare_events(g, "welfare.benefit_case_closed", 1), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -829,6 +905,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_work_injury_filing, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_kinds, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_killed, s_setup, s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
