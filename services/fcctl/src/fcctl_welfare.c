@@ -721,6 +721,271 @@ static int cmd_family_visit(fcctl_t *ctl, int argc, char **argv)
                  print_family);
 }
 
+/* ---- benefit application cases (000 §4) ----------------------------------------------------- */
+
+static const char *s_bstates[][2] = {
+    {"open", "办理中"},
+    {"granted", "已批准"},
+    {"refused", "未获批准"},
+};
+#define S_BSTATE(c) s_label(s_bstates, sizeof s_bstates / sizeof s_bstates[0], (c))
+
+static void s_print_case(const Fc__V1__BenefitCase *x, int full)
+{
+    char a[32], t1[40], t2[40];
+    printf("#%" PRId64 " %s %s（%s）%s 状态：%s%s\n", x->id, x->kind_label, x->person_name,
+           x->employee_no, x->org_code, S_BSTATE(x->state), x->overdue ? " 【已逾期】" : "");
+    printf("  当前步骤：%s（%d/%d）截止 %s  经办：%s\n", x->step_label, (int)x->step_index + 1,
+           (int)x->step_count, s_time(x->step_deadline_us, t1, sizeof t1), x->handler);
+    if (x->incident_id)
+        printf("  由事件 #%" PRId64 " 自动立案于 %s\n", x->incident_id,
+               s_time(x->opened_at_us, t2, sizeof t2));
+    else
+        printf("  %s 立案（%s）\n", s_time(x->opened_at_us, t2, sizeof t2), x->opened_by);
+    if (strcmp(x->state, "open") != 0)
+        printf("  结论：%s %s%s%s\n", S_BSTATE(x->state),
+               x->amount_fen ? s_yuan(x->amount_fen, a, sizeof a) : "",
+               x->amount_fen ? " 元 " : "", x->outcome_note);
+    if (x->disbursement_id)
+        printf("  发放申请 #%" PRId64 "（%s）\n", x->disbursement_id, S_KIND(x->payout_kind));
+    if (!full)
+        return;
+    for (size_t i = 0; i < x->n_steps; i++) {
+        const Fc__V1__BenefitStep *s = x->steps[i];
+        printf("  步骤 %d %s：开始 %s，截止 %s，", (int)s->index + 1, s->label,
+               s_time(s->started_at_us, t1, sizeof t1), s_time(s->deadline_us, t2, sizeof t2));
+        if (s->completed_at_us)
+            printf("%s 办结（%s）", s_time(s->completed_at_us, t1, sizeof t1), s->completed_by);
+        else
+            printf("办理中");
+        printf("，经办 %s%s%s\n", s->handler, s->note[0] ? "，" : "", s->note);
+    }
+    for (size_t i = 0; i < x->n_docs; i++) {
+        const Fc__V1__BenefitDoc *d = x->docs[i];
+        printf("  材料 #%" PRId64 " [%s] %s %s 收件 %s（%s 登记）\n", d->id, d->step, d->name,
+               d->reference, s_time(d->received_at_us, t1, sizeof t1), d->recorded_by);
+    }
+}
+
+static void print_benefit(const ProtobufCMessage *m)
+{
+    const Fc__V1__BenefitReply *r = (const Fc__V1__BenefitReply *)m;
+    if (r->benefit)
+        s_print_case(r->benefit, 1);
+    if (r->disbursement) {
+        char a[32];
+        printf("  发放：#%" PRId64 " %s %s 元（%s）\n", r->disbursement->id,
+               S_KIND(r->disbursement->kind), s_yuan(r->disbursement->amount_fen, a, sizeof a),
+               S_STATE(r->disbursement->state));
+    }
+}
+
+static void print_benefit_list(const ProtobufCMessage *m)
+{
+    const Fc__V1__BenefitListReply *r = (const Fc__V1__BenefitListReply *)m;
+    for (size_t i = 0; i < r->n_cases; i++)
+        s_print_case(r->cases[i], 0);
+    printf("共 %" PRId64 " 件\n", r->total);
+}
+
+static int s_case_arg(const char *s, int64_t *id)
+{
+    char *end = NULL;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || v <= 0) {
+        fprintf(stderr, "fcctl: case_id: \"%s\" is not a case number\n", s);
+        return FCCTL_EUSAGE;
+    }
+    *id = v;
+    return FCCTL_OK;
+}
+
+static int cmd_benefit_open(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__BenefitOpenRequest req = FC__V1__BENEFIT_OPEN_REQUEST__INIT;
+    static const struct option opts[] = {{"incident", required_argument, NULL, 'i'},
+                                         {"handler", required_argument, NULL, 'h'},
+                                         {"deadline", required_argument, NULL, 'd'},
+                                         {"note", required_argument, NULL, 'n'},
+                                         {0}};
+    int c, rc;
+    while ((c = getopt_long(argc, argv, "i:h:d:n:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'i':
+            if ((rc = s_case_arg(optarg, &req.incident_id)) != FCCTL_OK)
+                return rc;
+            break;
+        case 'h':
+            req.handler = optarg;
+            break;
+        case 'd':
+            if ((rc = s_time_arg("--deadline", optarg, &req.deadline_us)) != FCCTL_OK)
+                return rc;
+            break;
+        case 'n':
+            req.note = optarg;
+            break;
+        default:
+            return FCCTL_EUSAGE;
+        }
+    }
+    if (optind != argc - 2)
+        return FCCTL_EUSAGE;
+    req.kind = argv[optind];
+    req.employee_no = argv[optind + 1];
+    return s_run(ctl, "welfare.benefit_open", &req.base, &fc__v1__benefit_reply__descriptor,
+                 print_benefit);
+}
+
+static int cmd_benefit_step(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__BenefitStepRequest req = FC__V1__BENEFIT_STEP_REQUEST__INIT;
+    static const struct option opts[] = {{"handler", required_argument, NULL, 'h'},
+                                         {"deadline", required_argument, NULL, 'd'},
+                                         {"note", required_argument, NULL, 'n'},
+                                         {0}};
+    int c, rc;
+    while ((c = getopt_long(argc, argv, "h:d:n:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            req.handler = optarg;
+            break;
+        case 'd':
+            if ((rc = s_time_arg("--deadline", optarg, &req.deadline_us)) != FCCTL_OK)
+                return rc;
+            break;
+        case 'n':
+            req.note = optarg;
+            break;
+        default:
+            return FCCTL_EUSAGE;
+        }
+    }
+    if (optind != argc - 2)
+        return FCCTL_EUSAGE;
+    if ((rc = s_case_arg(argv[optind], &req.case_id)) != FCCTL_OK)
+        return rc;
+    req.step = argv[optind + 1];
+    return s_run(ctl, "welfare.benefit_step", &req.base, &fc__v1__benefit_reply__descriptor,
+                 print_benefit);
+}
+
+static int cmd_benefit_doc(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__BenefitDocRequest req = FC__V1__BENEFIT_DOC_REQUEST__INIT;
+    static const struct option opts[] = {{"ref", required_argument, NULL, 'r'},
+                                         {"step", required_argument, NULL, 's'},
+                                         {"received", required_argument, NULL, 'a'},
+                                         {0}};
+    int c, rc;
+    while ((c = getopt_long(argc, argv, "r:s:a:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'r':
+            req.reference = optarg;
+            break;
+        case 's':
+            req.step = optarg;
+            break;
+        case 'a':
+            if ((rc = s_time_arg("--received", optarg, &req.received_at_us)) != FCCTL_OK)
+                return rc;
+            break;
+        default:
+            return FCCTL_EUSAGE;
+        }
+    }
+    if (optind != argc - 2)
+        return FCCTL_EUSAGE;
+    if ((rc = s_case_arg(argv[optind], &req.case_id)) != FCCTL_OK)
+        return rc;
+    req.name = argv[optind + 1];
+    return s_run(ctl, "welfare.benefit_doc", &req.base, &fc__v1__benefit_reply__descriptor,
+                 print_benefit);
+}
+
+static int s_benefit_decision(fcctl_t *ctl, int argc, char **argv, int grant)
+{
+    Fc__V1__BenefitDecisionRequest req = FC__V1__BENEFIT_DECISION_REQUEST__INIT;
+    static const struct option opts[] = {{"note", required_argument, NULL, 'n'},
+                                         {"reason", required_argument, NULL, 'n'},
+                                         {0}};
+    int c, rc;
+    while ((c = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
+        if (c == 'n')
+            req.note = optarg;
+        else
+            return FCCTL_EUSAGE;
+    }
+    if (optind != argc - (grant ? 2 : 1))
+        return FCCTL_EUSAGE;
+    if ((rc = s_case_arg(argv[optind], &req.case_id)) != FCCTL_OK ||
+        (grant && (rc = s_amount_arg(argv[optind + 1], &req.amount_fen)) != FCCTL_OK))
+        return rc;
+    return s_run(ctl, grant ? "welfare.benefit_grant" : "welfare.benefit_refuse", &req.base,
+                 &fc__v1__benefit_reply__descriptor, print_benefit);
+}
+
+static int cmd_benefit_grant(fcctl_t *ctl, int argc, char **argv)
+{
+    return s_benefit_decision(ctl, argc, argv, 1);
+}
+
+static int cmd_benefit_refuse(fcctl_t *ctl, int argc, char **argv)
+{
+    return s_benefit_decision(ctl, argc, argv, 0);
+}
+
+static int cmd_benefit_show(fcctl_t *ctl, int argc, char **argv)
+{
+    if (argc != 2)
+        return FCCTL_EUSAGE;
+    Fc__V1__BenefitShowRequest req = FC__V1__BENEFIT_SHOW_REQUEST__INIT;
+    int rc = s_case_arg(argv[1], &req.case_id);
+    if (rc != FCCTL_OK)
+        return rc;
+    return s_run(ctl, "welfare.benefit_show", &req.base, &fc__v1__benefit_reply__descriptor,
+                 print_benefit);
+}
+
+static int cmd_benefit_list(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__BenefitListRequest req = FC__V1__BENEFIT_LIST_REQUEST__INIT;
+    static const struct option opts[] = {
+        {"org", required_argument, NULL, 'o'},   {"person", required_argument, NULL, 'p'},
+        {"kind", required_argument, NULL, 'k'},  {"state", required_argument, NULL, 's'},
+        {"overdue", no_argument, NULL, 'd'},     {"limit", required_argument, NULL, 'l'},
+        {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "o:p:k:s:dl:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            req.org_code = optarg;
+            break;
+        case 'p':
+            req.employee_no = optarg;
+            break;
+        case 'k':
+            req.kind = optarg;
+            break;
+        case 's':
+            req.state = optarg;
+            break;
+        case 'd':
+            req.overdue_only = 1;
+            break;
+        case 'l':
+            req.limit = atoi(optarg);
+            break;
+        default:
+            return FCCTL_EUSAGE;
+        }
+    }
+    if (optind != argc)
+        return FCCTL_EUSAGE;
+    return s_run(ctl, "welfare.benefit_list", &req.base, &fc__v1__benefit_list_reply__descriptor,
+                 print_benefit_list);
+}
+
 const fcctl_cmd_t fcctl_welfare_cmds[] = {
     {"funds topup", "funds topup ORG FUND AMOUNT [--memo TEXT] [--key KEY]",
      "adds money from outside to a fund of an org unit (追加); AMOUNT in yuan", cmd_funds_topup},
@@ -759,5 +1024,27 @@ const fcctl_cmd_t fcctl_welfare_cmds[] = {
      "sets the designated contact, the family's contact or the visit cadence", cmd_family_assign},
     {"family visit", "family visit EMPNO [--at TIME] [--visitor NAME] [--note TEXT]",
      "records a visit to a family", cmd_family_visit},
+    {"benefit open",
+     "benefit open KIND EMPNO [--incident ID] [--handler EMPNO|desk:ORG] [--deadline TIME] "
+     "[--note TEXT]",
+     "opens a benefit case: work_injury, disability, death_on_duty, martyr, accident_insurance, "
+     "illness_insurance",
+     cmd_benefit_open},
+    {"benefit step",
+     "benefit step CASE STEP [--handler EMPNO|desk:ORG] [--deadline TIME] [--note TEXT]",
+     "completes the current step and starts the next one (in the kind's order)", cmd_benefit_step},
+    {"benefit doc", "benefit doc CASE NAME [--ref REF] [--step STEP] [--received TIME]",
+     "records a document received for a step", cmd_benefit_doc},
+    {"benefit grant", "benefit grant CASE AMOUNT [--note TEXT]",
+     "grants a case at its last step; AMOUNT in yuan is paid once through the payments",
+     cmd_benefit_grant},
+    {"benefit refuse", "benefit refuse CASE --reason TEXT", "closes a case as not granted",
+     cmd_benefit_refuse},
+    {"benefit show", "benefit show CASE", "a case with its steps, documents and payment",
+     cmd_benefit_show},
+    {"benefit list",
+     "benefit list [--org ORG] [--person EMPNO] [--kind K] [--state open|granted|refused] "
+     "[--overdue] [--limit N]",
+     "benefit cases (newest first)", cmd_benefit_list},
     {NULL, NULL, NULL, NULL},
 };

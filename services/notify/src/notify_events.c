@@ -423,6 +423,117 @@ out:
     return rc;
 }
 
+/* ---- benefit application cases (welfare owns the case; notify chases its deadlines) ---- */
+
+/* The task of one step of a case: kind benefit_step, subject benefit:<id>, period
+ * "<index>:<step>" — one per step, so a reminder is never made twice for it. */
+static void s_benefit_period(char *buf, size_t n, int index, const char *step)
+{
+    snprintf(buf, n, "%d:%s", index, step);
+}
+
+static int s_benefit_done(notify_app_t *app, fc_pg_t *pg, const char *subject, int index,
+                          const char *step, int64_t at, fc_err_t *err)
+{
+    char period[64];
+    s_benefit_period(period, sizeof period, index, step);
+    int64_t id = 0;
+    int cancelled = 0, already = 0;
+    int rc = notify_task_done(app, pg, 0, "benefit_step", subject, period, at, "welfare", "", 0,
+                              &id, &cancelled, &already, err);
+    if (rc == FC_ENOTFOUND) { /* a step notify never heard of (events from before it ran) */
+        fc_err_clear(err);
+        rc = FC_OK;
+    }
+    return rc;
+}
+
+static int s_benefit(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, int what, fc_err_t *err)
+{
+    Fc__V1__BenefitCaseEvent *m =
+        (Fc__V1__BenefitCaseEvent *)s_unpack(&fc__v1__benefit_case_event__descriptor, ev, err);
+    if (!m)
+        return FC_EINVAL;
+    json_t *vars = NULL;
+    const Fc__V1__BenefitCase *x = m->benefit;
+    int rc = x ? s_need(x->employee_no, "benefit.employee_no", ev, err)
+               : fc_err_set(err, FC_EINVAL, "benefit", "event %s has no case", ev->type);
+    if (rc == FC_OK)
+        rc = s_need(x->step, "benefit.step", ev, err);
+    if (rc == FC_OK && x->id <= 0)
+        rc = fc_err_set(err, FC_EINVAL, "benefit.id", "event %s has no case id", ev->type);
+    if (rc != FC_OK)
+        goto out;
+    char subject[48], period[64];
+    snprintf(subject, sizeof subject, "benefit:%" PRId64, x->id);
+    int64_t now = fc_clock_now_us();
+    int64_t at = m->at_us ? m->at_us : ev->at_us;
+    if (what == 1 && x->step_index > 0 && m->previous_step[0] &&
+        (rc = s_benefit_done(app, pg, subject, x->step_index - 1, m->previous_step, at, err)) !=
+            FC_OK)
+        goto out;
+    if (what == 2) { /* closed: the last step is done, nothing more to chase */
+        rc = s_benefit_done(app, pg, subject, x->step_index, x->step, at, err);
+        goto out;
+    }
+    if (!(vars = notify_vars_person(pg, x->employee_no, x->org_code, err))) {
+        rc = err->code ? err->code : FC_ERR;
+        goto out;
+    }
+    json_object_set_new(vars, "benefit_kind", json_string(x->kind));
+    json_object_set_new(vars, "case_id", json_sprintf("%" PRId64, x->id));
+    json_object_set_new(vars, "step_label",
+                        json_string(x->step_label[0] ? x->step_label : x->step));
+    json_object_set_new(vars, "handler", json_string(x->handler));
+    notify_vars_time(vars, "deadline_local", x->step_deadline_us);
+    s_benefit_period(period, sizeof period, x->step_index, x->step);
+    notify_task_spec_t t = {"benefit_step", subject,     period,
+                            x->employee_no, x->org_code, x->step_deadline_us};
+    int64_t task_id = 0;
+    int created = 0;
+    char state[16];
+    if ((rc = notify_task_open(app, pg, &t, now, &task_id, &created, state, err)) != FC_OK ||
+        strcmp(state, "open") != 0)
+        goto out;
+    /* the handler (a person, or a department "desk:ORG") and the branch secretary, N days
+     * before the deadline (at once if that is already past) */
+    char handler[96];
+    if (strncmp(x->handler, "desk:", 5) == 0)
+        snprintf(handler, sizeof handler, "%s", x->handler);
+    else
+        snprintf(handler, sizeof handler, "emp:%s", x->handler);
+    const char *to[] = {"secretary", handler};
+    int64_t due = x->step_deadline_us - (int64_t)app->policy.benefit_remind_days * FC_US_PER_DAY;
+    if (due < at)
+        due = at;
+    notify_reminder_spec_t r = {
+        "benefit_step_due",    subject, period, x->employee_no, x->org_code, due, 0, 0, task_id, to,
+        x->handler[0] ? 2 : 1, NULL};
+    r.urgent = notify_policy_urgent(&app->policy, r.kind);
+    if ((rc = notify_remind_add(app, pg, &r, vars, now, &created, err)) != FC_OK)
+        goto out;
+    /* not moved on by the deadline: the subsidiary's organisation department is told */
+    static const char *up[] = {"subsidiary"};
+    notify_reminder_spec_t e = {"benefit_step_overdue",
+                                subject,
+                                period,
+                                x->employee_no,
+                                x->org_code,
+                                x->step_deadline_us,
+                                0,
+                                1,
+                                task_id,
+                                up,
+                                1,
+                                NULL};
+    e.urgent = notify_policy_urgent(&app->policy, e.kind);
+    rc = notify_remind_add(app, pg, &e, vars, now, &created, err);
+out:
+    json_decref(vars);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}
+
 int notify_on_welfare(void *svc, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
 {
     notify_app_t *app = notify_app(svc);
@@ -433,6 +544,12 @@ int notify_on_welfare(void *svc, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *er
         return s_family(app, pg, ev, 1, err);
     if (strcmp(t, "welfare.family_visited") == 0)
         return s_family(app, pg, ev, 0, err);
+    if (strcmp(t, "welfare.benefit_case_opened") == 0)
+        return s_benefit(app, pg, ev, 0, err);
+    if (strcmp(t, "welfare.benefit_step_changed") == 0)
+        return s_benefit(app, pg, ev, 1, err);
+    if (strcmp(t, "welfare.benefit_case_closed") == 0)
+        return s_benefit(app, pg, ev, 2, err);
     return FC_OK;
 }
 

@@ -118,6 +118,8 @@ int notify_policy_load(const char *dir, notify_policy_t *out, fc_err_t *err)
             FC_OK ||
         (rc = s_int(pol, "family_visit.overdue_after_days", 7, 1, 365, &out->family_overdue_days,
                     err)) != FC_OK ||
+        (rc = s_int(pol, "benefit_case.remind_days_before", 3, 0, 365, &out->benefit_remind_days,
+                    err)) != FC_OK ||
         (rc = s_int(pol, "weekly_report.remind_dow", 5, 1, 7, &out->wr_remind_dow, err)) != FC_OK ||
         (rc = s_hhmm(pol, "weekly_report.remind_time", "09:00", &out->wr_remind_min, err)) !=
             FC_OK ||

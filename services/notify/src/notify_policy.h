@@ -28,6 +28,7 @@ typedef struct {
     int health_check_every_days;
     int liaison_every_days;
     int family_overdue_days;
+    int benefit_remind_days; /* benefit cases: remind this many days before a step's deadline */
     int wr_remind_dow, wr_remind_min, wr_due_dow, wr_due_min, wr_missing_hours;
     char urgent[NOTIFY_MAX_KINDS][32];
     int n_urgent;

@@ -7,6 +7,7 @@
 #include "fc_pb.h"
 #include "report_store.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +145,14 @@ static const col_t s_hardship[] = {UNIT_COLS,
                                    {"opened", "本周新建台账", "int", NULL},
                                    {"closed", "本周办结", "int", NULL},
                                    {"open_at_end", "周末在办", "int", NULL}};
+static const col_t s_benefits[] = {UNIT_COLS,
+                                   {"opened", "本周立案", "int", NULL},
+                                   {"closed", "本周结案", "int", NULL},
+                                   {"granted", "其中批准", "int", NULL},
+                                   {"refused", "其中未获批准", "int", NULL},
+                                   {"granted_fen", "本周批准兑现金额", "money", NULL},
+                                   {"open_at_end", "周末在办", "int", NULL},
+                                   {"overdue_at_end", "周末逾期", "int", NULL}};
 static const col_t s_weekly[] = {UNIT_COLS,
                                  {"due_us", "报送截止", "time", NULL},
                                  {"expected", "应报人数", "int", NULL},
@@ -401,7 +410,8 @@ static int s_sections(s_ctx_t *c, const report_source_t *srcs, Fc__V1__ReportWee
     const report_week_t *wk = c->wk;
     fc_pg_t *pg = c->pg;
     int max = pol->max_rows;
-    Fc__V1__ReportSection **secs = fc_arena_alloc(c->arena, 14 * sizeof *secs);
+    enum { S_MAX_SECTIONS = 24 }; /* the sections below, with room: n is checked at the end */
+    Fc__V1__ReportSection **secs = fc_arena_alloc(c->arena, S_MAX_SECTIONS * sizeof *secs);
     size_t n = 0;
     Fc__V1__ReportSection *s;
 
@@ -449,6 +459,11 @@ static int s_sections(s_ctx_t *c, const report_source_t *srcs, Fc__V1__ReportWee
     if (!s_missing(s))
         ADD_TABLE(s, report_store_q_hardship(pg, wk, err), "by_unit", "按单位", s_hardship, 1, 0,
                   -1);
+
+    s = secs[n++] = s_section(c, "benefits", "待遇申请", s_src_welfare, srcs);
+    if (!s_missing(s))
+        ADD_TABLE(s, report_store_q_benefits(pg, wk, c->now_us, err), "by_unit",
+                  "工伤申报、因公牺牲、烈士评定与保险理赔", s_benefits, 1, 0, -1);
 
     s = secs[n++] = s_section(c, "weekly_reports", "班子成员周报", s_src_intake, srcs);
     if (!s_missing(s)) {
@@ -533,6 +548,7 @@ static int s_sections(s_ctx_t *c, const report_source_t *srcs, Fc__V1__ReportWee
         ADD_TABLE(s, report_store_q_village_list(pg, wk, max, err), "list", "本周驻村名单",
                   s_village_list, 0, 1, 8);
     }
+    assert(n <= S_MAX_SECTIONS); /* a new section past the room: raise S_MAX_SECTIONS */
     rep->sections = secs;
     rep->n_sections = n;
     return FC_OK;

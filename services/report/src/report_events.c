@@ -244,6 +244,20 @@ int report_on_welfare_event(void *app, fc_pg_t *pg, const fc_event_t *ev, fc_err
         if (rc == FC_OK)
             rc = report_store_disbursement(pg, m->disbursement, step,
                                            m->at_us ? m->at_us : ev->at_us, err);
+    } else if (strncmp(ev->type, "welfare.benefit_", 16) == 0) {
+        /* benefit application cases: opened, step changed, closed */
+        const char *what = strcmp(ev->type, "welfare.benefit_case_opened") == 0    ? "opened"
+                           : strcmp(ev->type, "welfare.benefit_step_changed") == 0 ? "step_changed"
+                           : strcmp(ev->type, "welfare.benefit_case_closed") == 0  ? "closed"
+                                                                                    : NULL;
+        if (what) {
+            UNPACK(Fc__V1__BenefitCaseEvent, fc__v1__benefit_case_event__descriptor, m);
+            rc = m->benefit && m->benefit->id > 0
+                     ? s_need(m->benefit->org_code, "benefit.org_code", err)
+                     : fc_err_set(err, FC_EINVAL, "benefit", "event lacks benefit.id");
+            if (rc == FC_OK)
+                rc = report_store_benefit(pg, m, what, m->at_us ? m->at_us : ev->at_us, err);
+        }
     } else if (strcmp(ev->type, "welfare.funds_moved") == 0) {
         UNPACK(Fc__V1__FundsMoved, fc__v1__funds_moved__descriptor, m);
         rc = m->transfer_id > 0

@@ -707,7 +707,10 @@ int report_store_has_data(fc_pg_t *pg, const report_week_t *wk, fc_err_t *err)
         " OR EXISTS (SELECT 1 FROM funds_moved f JOIN rpt_map m ON m.org_code = f.to_org"
         "  WHERE f.at_us >= $1 AND f.at_us < $2)"
         " OR EXISTS (SELECT 1 FROM person_status s JOIN person p USING (employee_no)"
-        "  JOIN rpt_map m ON m.org_code = p.org_code WHERE s.at_us >= $1 AND s.at_us < $2)",
+        "  JOIN rpt_map m ON m.org_code = p.org_code WHERE s.at_us >= $1 AND s.at_us < $2)"
+        " OR EXISTS (SELECT 1 FROM benefit_case b JOIN rpt_map m USING (org_code)"
+        "  WHERE (b.opened_us >= $1 AND b.opened_us < $2) OR (b.closed_us >= $1"
+        "  AND b.closed_us < $2))",
         3, p, err);
     int v = r ? strcmp(PQgetvalue(r, 0, 0), "t") == 0 : -1;
     PQclear(r);
@@ -1472,4 +1475,83 @@ int report_store_schedule_done(fc_pg_t *pg, const char *schedule, const char *pe
     int v = r ? PQntuples(r) > 0 : -1;
     PQclear(r);
     return v;
+}
+
+/* ---- benefit application cases ----------------------------------------------------------- */
+
+int report_store_benefit(fc_pg_t *pg, const Fc__V1__BenefitCaseEvent *m, const char *what,
+                         int64_t at_us, fc_err_t *err)
+{
+    const Fc__V1__BenefitCase *x = m->benefit;
+    char id[24], at[24], idx[24], dl[24], amt[24], opened[24], prev[24];
+    I64(id, x->id);
+    I64(at, at_us);
+    I64(idx, x->step_index);
+    I64(dl, x->step_deadline_us);
+    I64(amt, x->amount_fen);
+    I64(opened, x->opened_at_us ? x->opened_at_us : at_us);
+    I64(prev, x->step_index - 1);
+    const char *c[] = {id, x->kind, x->employee_no, x->org_code, x->payer_org, opened};
+    int rc = fc_pg_cmd(pg,
+                       "INSERT INTO benefit_case (case_id, kind, employee_no, org_code, payer_org,"
+                       " opened_us) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (case_id)"
+                       " DO NOTHING",
+                       6, c, NULL, err);
+    if (rc != FC_OK)
+        return rc;
+    if (strcmp(what, "closed") == 0) {
+        const char *p[] = {id, at, x->state, amt, idx};
+        return fc_pg_cmd(pg,
+                         "WITH s AS (UPDATE benefit_step SET completed_us = $2 WHERE case_id = $1"
+                         " AND step_index = $5::int AND completed_us IS NULL)"
+                         " UPDATE benefit_case SET closed_us = $2, state = $3, amount_fen = $4"
+                         " WHERE case_id = $1",
+                         5, p, NULL, err);
+    }
+    if (strcmp(what, "step_changed") == 0) {
+        const char *p[] = {id, prev, at};
+        if ((rc = fc_pg_cmd(pg,
+                            "UPDATE benefit_step SET completed_us = $3 WHERE case_id = $1"
+                            " AND step_index = $2::int AND completed_us IS NULL",
+                            3, p, NULL, err)) != FC_OK)
+            return rc;
+    }
+    const char *s[] = {id, idx, x->step, at, dl};
+    return fc_pg_cmd(pg,
+                     "INSERT INTO benefit_step (case_id, step_index, step, started_us, deadline_us)"
+                     " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (case_id, step_index) DO NOTHING",
+                     5, s, NULL, err);
+}
+
+PGresult *report_store_q_benefits(fc_pg_t *pg, const report_week_t *wk, int64_t now_us,
+                                  fc_err_t *err)
+{
+    WEEK_PARAMS(wk);
+    char at[24];
+    I64(at, now_us < wk->end_us ? now_us : wk->end_us);
+    const char *p[] = {ws, we, at};
+    return fc_pg_exec(
+        pg,
+        "WITH a AS (SELECT m.unit_code,"
+        "  count(*) FILTER (WHERE b.opened_us >= $1 AND b.opened_us < $2) opened,"
+        "  count(*) FILTER (WHERE b.closed_us >= $1 AND b.closed_us < $2) closed,"
+        "  count(*) FILTER (WHERE b.closed_us >= $1 AND b.closed_us < $2"
+        "   AND b.state = 'granted') granted,"
+        "  count(*) FILTER (WHERE b.closed_us >= $1 AND b.closed_us < $2"
+        "   AND b.state = 'refused') refused,"
+        "  coalesce(sum(b.amount_fen) FILTER (WHERE b.closed_us >= $1 AND b.closed_us < $2"
+        "   AND b.state = 'granted'), 0) granted_fen,"
+        "  count(*) FILTER (WHERE b.opened_us < $2 AND (b.closed_us IS NULL"
+        "   OR b.closed_us >= $2)) open_at_end,"
+        "  count(*) FILTER (WHERE b.opened_us < $3::bigint AND (b.closed_us IS NULL"
+        "   OR b.closed_us >= $3::bigint) AND EXISTS (SELECT 1 FROM benefit_step s"
+        "   WHERE s.case_id = b.case_id AND s.started_us < $3::bigint"
+        "   AND (s.completed_us IS NULL OR s.completed_us >= $3::bigint)"
+        "   AND s.deadline_us < $3::bigint)) overdue_at_end"
+        "  FROM benefit_case b JOIN rpt_map m ON m.org_code = b.org_code"
+        "  GROUP BY GROUPING SETS ((m.unit_code), ()))"
+        " SELECT r.unit_code, r.name, coalesce(a.opened, 0), coalesce(a.closed, 0),"
+        " coalesce(a.granted, 0), coalesce(a.refused, 0), coalesce(a.granted_fen, 0),"
+        " coalesce(a.open_at_end, 0), coalesce(a.overdue_at_end, 0)" BY_UNIT_FROM BY_UNIT_ORDER,
+        3, p, err);
 }

@@ -198,4 +198,13 @@ int report_store_in_subtree(fc_pg_t *pg, const char *org_code, const char *scope
 int report_store_schedule_done(fc_pg_t *pg, const char *schedule, const char *period,
                                fc_err_t *err);
 
+/* ---- benefit application cases (welfare) ---- */
+/* Applies a BenefitCaseEvent: what = "opened" | "step_changed" | "closed". */
+int report_store_benefit(fc_pg_t *pg, const Fc__V1__BenefitCaseEvent *m, const char *what,
+                         int64_t at_us, fc_err_t *err);
+/* Per unit: unit_code, name, opened, closed, granted, refused, granted_fen, open_at_end,
+ * overdue_at_end (open, its step past its deadline at the week end, or now if sooner). */
+PGresult *report_store_q_benefits(fc_pg_t *pg, const report_week_t *wk, int64_t now_us,
+                                  fc_err_t *err);
+
 #endif

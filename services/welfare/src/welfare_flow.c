@@ -481,7 +481,7 @@ int welfare_flow_decide(welfare_ctx_t *c, int64_t id, welfare_event_t ev, const 
             return fc_err_set(err, rc, "note", "%s须说明原因", s_event_label(ev));
         if ((rc = welfare_rules_text("note", note, WELFARE_TEXT_MAX, 0, err)) != FC_OK)
             return rc;
-        if (ev == WELFARE_EV_APPROVE && strcmp(d->pb.source, "manual") == 0 && c->actor &&
+        if (ev == WELFARE_EV_APPROVE && strcmp(d->pb.source, "intake") != 0 && c->actor &&
             strcmp(c->actor, d->pb.requested_by) == 0)
             return fc_err_set(err, FC_EDENIED, "id",
                               "不能审批自己提交的申请 #%" PRId64 "（申请人 %s）", id,

@@ -3,6 +3,7 @@
  * service opened for it (its reply stored under the message id); client idempotency keys get
  * their first answer back on a retry. */
 #include "welfare_server.h"
+#include "welfare_benefit.h"
 #include "welfare_check.h"
 #include "welfare_events.h"
 #include "welfare_family.h"
@@ -21,6 +22,7 @@
 
 typedef struct {
     welfare_policy_t policy;
+    welfare_benefit_policy_t benefit; /* benefit.kinds: steps, deadlines, payouts */
     fc_arena_t *arena; /* events and sweeps (requests use the call's) */
     int64_t next_sweep_ms;
     int64_t sweep_ms;
@@ -532,6 +534,106 @@ static int handle_check(fc_service_t *svc, fc_call_t *call, fc_err_t *err)
     return rc;
 }
 
+/* ---- benefit application cases ------------------------------------------------------------ */
+
+static int s_benefit_reply(fc_call_t *call, Fc__V1__BenefitCase *x, welfare_disb_t *d)
+{
+    Fc__V1__BenefitReply *r = fc_arena_alloc(call->arena, sizeof *r);
+    fc__v1__benefit_reply__init(r);
+    r->benefit = x;
+    r->disbursement = d ? &d->pb : NULL;
+    call->reply = &r->base;
+    return FC_OK;
+}
+
+static int handle_benefit_open(fc_service_t *svc, fc_call_t *call, fc_err_t *err)
+{
+    welfare_app_t *app = fc_service_app(svc);
+    welfare_ctx_t c;
+    s_call_ctx(svc, call, &c);
+    Fc__V1__BenefitCase *x = NULL;
+    int rc = welfare_benefit_open(&c, &app->benefit,
+                                  (const Fc__V1__BenefitOpenRequest *)call->request, &x, err);
+    return rc == FC_OK ? s_benefit_reply(call, x, NULL) : rc;
+}
+
+static int handle_benefit_step(fc_service_t *svc, fc_call_t *call, fc_err_t *err)
+{
+    welfare_app_t *app = fc_service_app(svc);
+    welfare_ctx_t c;
+    s_call_ctx(svc, call, &c);
+    Fc__V1__BenefitCase *x = NULL;
+    int rc = welfare_benefit_step(&c, &app->benefit,
+                                  (const Fc__V1__BenefitStepRequest *)call->request, &x, err);
+    return rc == FC_OK ? s_benefit_reply(call, x, NULL) : rc;
+}
+
+static int handle_benefit_doc(fc_service_t *svc, fc_call_t *call, fc_err_t *err)
+{
+    welfare_app_t *app = fc_service_app(svc);
+    welfare_ctx_t c;
+    s_call_ctx(svc, call, &c);
+    Fc__V1__BenefitCase *x = NULL;
+    int rc = welfare_benefit_doc(&c, &app->benefit,
+                                 (const Fc__V1__BenefitDocRequest *)call->request, &x, err);
+    return rc == FC_OK ? s_benefit_reply(call, x, NULL) : rc;
+}
+
+static int s_benefit_decide(fc_service_t *svc, fc_call_t *call, int grant, fc_err_t *err)
+{
+    welfare_app_t *app = fc_service_app(svc);
+    welfare_ctx_t c;
+    s_call_ctx(svc, call, &c);
+    Fc__V1__BenefitCase *x = NULL;
+    welfare_disb_t *d = NULL;
+    int rc = welfare_benefit_decide(&c, &app->benefit,
+                                    (const Fc__V1__BenefitDecisionRequest *)call->request, grant,
+                                    &x, &d, err);
+    return rc == FC_OK ? s_benefit_reply(call, x, d) : rc;
+}
+
+static int handle_benefit_grant(fc_service_t *svc, fc_call_t *call, fc_err_t *err)
+{
+    return s_benefit_decide(svc, call, 1, err);
+}
+
+static int handle_benefit_refuse(fc_service_t *svc, fc_call_t *call, fc_err_t *err)
+{
+    return s_benefit_decide(svc, call, 0, err);
+}
+
+static int handle_benefit_show(fc_service_t *svc, fc_call_t *call, fc_err_t *err)
+{
+    welfare_app_t *app = fc_service_app(svc);
+    welfare_ctx_t c;
+    s_call_ctx(svc, call, &c);
+    Fc__V1__BenefitCase *x = NULL;
+    int rc = welfare_benefit_show(
+        &c, &app->benefit, ((const Fc__V1__BenefitShowRequest *)call->request)->case_id, &x, err);
+    if (rc != FC_OK)
+        return rc;
+    welfare_disb_t *d = NULL;
+    if (x->disbursement_id &&
+        (rc = welfare_store_disb_get(c.pg, x->disbursement_id, NULL, 0, call->arena, &d, err)) !=
+            FC_OK)
+        return rc;
+    return s_benefit_reply(call, x, d);
+}
+
+static int handle_benefit_list(fc_service_t *svc, fc_call_t *call, fc_err_t *err)
+{
+    welfare_app_t *app = fc_service_app(svc);
+    welfare_ctx_t c;
+    s_call_ctx(svc, call, &c);
+    Fc__V1__BenefitListReply *r = fc_arena_alloc(call->arena, sizeof *r);
+    fc__v1__benefit_list_reply__init(r);
+    int rc = welfare_benefit_list(&c, &app->benefit,
+                                  (const Fc__V1__BenefitListRequest *)call->request, r, err);
+    if (rc == FC_OK)
+        call->reply = &r->base;
+    return rc;
+}
+
 const fc_route_t welfare_routes[] = {
     {"welfare.funds_inflow", &fc__v1__funds_inflow_request__descriptor, handle_funds_inflow,
      FC_ROUTE_WRITE},
@@ -556,6 +658,18 @@ const fc_route_t welfare_routes[] = {
     {"welfare.family_visit", &fc__v1__family_visit_request__descriptor, handle_family_visit,
      FC_ROUTE_WRITE},
     {"welfare.check", &fc__v1__welfare_check_request__descriptor, handle_check, 0},
+    {"welfare.benefit_open", &fc__v1__benefit_open_request__descriptor, handle_benefit_open,
+     FC_ROUTE_WRITE},
+    {"welfare.benefit_step", &fc__v1__benefit_step_request__descriptor, handle_benefit_step,
+     FC_ROUTE_WRITE},
+    {"welfare.benefit_doc", &fc__v1__benefit_doc_request__descriptor, handle_benefit_doc,
+     FC_ROUTE_WRITE},
+    {"welfare.benefit_grant", &fc__v1__benefit_decision_request__descriptor,
+     handle_benefit_grant, FC_ROUTE_WRITE},
+    {"welfare.benefit_refuse", &fc__v1__benefit_decision_request__descriptor,
+     handle_benefit_refuse, FC_ROUTE_WRITE},
+    {"welfare.benefit_show", &fc__v1__benefit_show_request__descriptor, handle_benefit_show, 0},
+    {"welfare.benefit_list", &fc__v1__benefit_list_request__descriptor, handle_benefit_list, 0},
 };
 const size_t welfare_nroutes = sizeof welfare_routes / sizeof welfare_routes[0];
 
@@ -570,6 +684,9 @@ int welfare_server_on_intake(void *app, fc_pg_t *pg, const fc_event_t *ev, fc_er
     c.pg = pg;
     c.actor = "intake"; /* automatic requests are requested by intake's record */
     int rc = welfare_events_apply(&c, ev, err);
+    /* 第一时间 (000 §4): the benefit cases an incident calls for open with it */
+    if (rc == FC_OK && strcmp(ev->type, "intake.incident_reported") == 0)
+        rc = welfare_benefit_on_incident(&c, &wa->benefit, ev, err);
     fc_arena_reset(wa->arena);
     return rc;
 }
@@ -579,6 +696,8 @@ int welfare_server_start(fc_service_t *svc, fc_err_t *err)
     const fc_config_t *cfg = fc_service_config(svc);
     welfare_app_t *app = fc_xcalloc(1, sizeof *app);
     int rc = welfare_policy_load(fc_config_str(cfg, "FC_POLICY_DIR"), &app->policy, err);
+    if (rc == FC_OK)
+        rc = welfare_benefit_policy_load(fc_config_str(cfg, "FC_POLICY_DIR"), &app->benefit, err);
     if (rc != FC_OK) {
         free(app);
         return rc;

@@ -1117,3 +1117,288 @@ out:
         fc_pg_rollback(pg);
     return rc;
 }
+
+/* ---- benefit application cases ------------------------------------------------------------ */
+
+#define S_BCASE_COLS                                                                               \
+    "c.id, c.kind, c.employee_no, COALESCE(p.name, ''), c.org_code, c.payer_org, c.incident_id,"   \
+    " c.source, c.state, c.step_index, c.step, c.step_deadline_us, c.handler, c.opened_at_us,"     \
+    " c.opened_by, c.closed_at_us, c.outcome_note, c.amount_fen, c.payout_kind,"                   \
+    " COALESCE(c.disbursement_id, 0)"
+
+static Fc__V1__BenefitCase *s_bcase_row(fc_arena_t *arena, const PGresult *r, int i, int64_t now_us)
+{
+    Fc__V1__BenefitCase *x = fc_arena_alloc(arena, sizeof *x);
+    fc__v1__benefit_case__init(x);
+    x->id = fc_pg_int(r, i, 0);
+    x->kind = s_str(arena, r, i, 1);
+    x->employee_no = s_str(arena, r, i, 2);
+    x->person_name = s_str(arena, r, i, 3);
+    x->org_code = s_str(arena, r, i, 4);
+    x->payer_org = s_str(arena, r, i, 5);
+    x->incident_id = fc_pg_int(r, i, 6);
+    x->source = s_str(arena, r, i, 7);
+    x->state = s_str(arena, r, i, 8);
+    x->step_index = (int32_t)fc_pg_int(r, i, 9);
+    x->step = s_str(arena, r, i, 10);
+    x->step_deadline_us = fc_pg_int(r, i, 11);
+    x->handler = s_str(arena, r, i, 12);
+    x->opened_at_us = fc_pg_int(r, i, 13);
+    x->opened_by = s_str(arena, r, i, 14);
+    x->closed_at_us = fc_pg_int(r, i, 15);
+    x->outcome_note = s_str(arena, r, i, 16);
+    x->amount_fen = fc_pg_int(r, i, 17);
+    x->payout_kind = s_str(arena, r, i, 18);
+    x->disbursement_id = fc_pg_int(r, i, 19);
+    x->kind_label = "";
+    x->step_label = "";
+    x->overdue = strcmp(x->state, "open") == 0 && x->step_deadline_us < now_us;
+    return x;
+}
+
+int welfare_store_benefit_insert(fc_pg_t *pg, Fc__V1__BenefitCase *x, int *created, fc_err_t *err)
+{
+    s_num_t inc, idx, dl, at;
+    const char *p[] = {x->kind,
+                       x->employee_no,
+                       x->org_code,
+                       x->payer_org,
+                       s_num(inc, x->incident_id),
+                       x->source,
+                       s_num(idx, x->step_index),
+                       x->step,
+                       s_num(dl, x->step_deadline_us),
+                       x->handler,
+                       s_num(at, x->opened_at_us),
+                       x->opened_by,
+                       x->outcome_note};
+    *created = 0;
+    /* ON CONFLICT without a target: either unique index (incident and kind; the person's
+     * open case of the kind) makes this a no-op */
+    PGresult *r = fc_pg_exec(pg,
+                             "WITH c AS (INSERT INTO benefit_case (kind, employee_no, org_code,"
+                             " payer_org, incident_id, source, step_index, step, step_deadline_us,"
+                             " handler, opened_at_us, opened_by, outcome_note)"
+                             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+                             " ON CONFLICT DO NOTHING RETURNING id),"
+                             " s AS (INSERT INTO benefit_step (case_id, step_index, step,"
+                             " started_at_us, deadline_us, handler, note)"
+                             " SELECT id, $7, $8, $11, $9, $10, $13 FROM c)"
+                             " SELECT id FROM c",
+                             13, p, err);
+    if (!r)
+        return s_fail(err);
+    if (PQntuples(r) == 1) {
+        x->id = fc_pg_int(r, 0, 0);
+        *created = 1;
+    }
+    PQclear(r);
+    return FC_OK;
+}
+
+int welfare_store_benefit_find(fc_pg_t *pg, const char *employee_no, const char *kind,
+                               int64_t incident_id, int64_t *incident_case_out,
+                               int64_t *open_case_out, fc_err_t *err)
+{
+    s_num_t inc;
+    const char *p[] = {employee_no, kind, s_num(inc, incident_id)};
+    PGresult *r = fc_pg_exec(pg,
+                             "SELECT COALESCE((SELECT id FROM benefit_case WHERE incident_id = $3"
+                             " AND $3::bigint > 0 AND kind = $2), 0),"
+                             " COALESCE((SELECT id FROM benefit_case WHERE employee_no = $1"
+                             " AND kind = $2 AND state = 'open'), 0)",
+                             3, p, err);
+    if (!r)
+        return s_fail(err);
+    *incident_case_out = fc_pg_int(r, 0, 0);
+    *open_case_out = fc_pg_int(r, 0, 1);
+    PQclear(r);
+    return FC_OK;
+}
+
+int welfare_store_benefit_get(fc_pg_t *pg, int64_t id, int lock, int64_t now_us, fc_arena_t *arena,
+                              Fc__V1__BenefitCase **out, fc_err_t *err)
+{
+    s_num_t ids;
+    const char *p[] = {s_num(ids, id)};
+    PGresult *r =
+        fc_pg_exec(pg,
+                   lock ? "SELECT " S_BCASE_COLS " FROM benefit_case c LEFT JOIN person p"
+                          " ON p.employee_no = c.employee_no WHERE c.id = $1 FOR UPDATE OF c"
+                        : "SELECT " S_BCASE_COLS " FROM benefit_case c LEFT JOIN person p"
+                          " ON p.employee_no = c.employee_no WHERE c.id = $1",
+                   1, p, err);
+    if (!r)
+        return s_fail(err);
+    int rc = FC_OK;
+    if (PQntuples(r) == 0)
+        rc = fc_err_set(err, FC_ENOTFOUND, "case_id", "待遇申请案件 #%" PRId64 " 不存在", id);
+    else
+        *out = s_bcase_row(arena, r, 0, now_us);
+    PQclear(r);
+    return rc;
+}
+
+int welfare_store_benefit_history(fc_pg_t *pg, Fc__V1__BenefitCase *x, fc_arena_t *arena,
+                                  fc_err_t *err)
+{
+    s_num_t ids;
+    const char *p[] = {s_num(ids, x->id)};
+    PGresult *r = fc_pg_exec(pg,
+                             "SELECT step_index, step, started_at_us, deadline_us, completed_at_us,"
+                             " handler, note, completed_by FROM benefit_step WHERE case_id = $1"
+                             " ORDER BY step_index",
+                             1, p, err);
+    if (!r)
+        return s_fail(err);
+    size_t n = (size_t)PQntuples(r);
+    x->steps = fc_arena_alloc(arena, (n + 1) * sizeof *x->steps);
+    for (size_t i = 0; i < n; i++) {
+        Fc__V1__BenefitStep *s = fc_arena_alloc(arena, sizeof *s);
+        fc__v1__benefit_step__init(s);
+        s->index = (int32_t)fc_pg_int(r, (int)i, 0);
+        s->name = s_str(arena, r, (int)i, 1);
+        s->label = "";
+        s->started_at_us = fc_pg_int(r, (int)i, 2);
+        s->deadline_us = fc_pg_int(r, (int)i, 3);
+        s->completed_at_us = fc_pg_int(r, (int)i, 4);
+        s->handler = s_str(arena, r, (int)i, 5);
+        s->note = s_str(arena, r, (int)i, 6);
+        s->completed_by = s_str(arena, r, (int)i, 7);
+        x->steps[i] = s;
+    }
+    x->n_steps = n;
+    PQclear(r);
+    r = fc_pg_exec(pg,
+                   "SELECT id, step, name, reference, received_at_us, recorded_by, recorded_at_us"
+                   " FROM benefit_doc WHERE case_id = $1 ORDER BY id",
+                   1, p, err);
+    if (!r)
+        return s_fail(err);
+    n = (size_t)PQntuples(r);
+    x->docs = fc_arena_alloc(arena, (n + 1) * sizeof *x->docs);
+    for (size_t i = 0; i < n; i++) {
+        Fc__V1__BenefitDoc *d = fc_arena_alloc(arena, sizeof *d);
+        fc__v1__benefit_doc__init(d);
+        d->id = fc_pg_int(r, (int)i, 0);
+        d->step = s_str(arena, r, (int)i, 1);
+        d->name = s_str(arena, r, (int)i, 2);
+        d->reference = s_str(arena, r, (int)i, 3);
+        d->received_at_us = fc_pg_int(r, (int)i, 4);
+        d->recorded_by = s_str(arena, r, (int)i, 5);
+        d->recorded_at_us = fc_pg_int(r, (int)i, 6);
+        x->docs[i] = d;
+    }
+    x->n_docs = n;
+    PQclear(r);
+    return FC_OK;
+}
+
+int welfare_store_benefit_update(fc_pg_t *pg, const Fc__V1__BenefitCase *x, fc_err_t *err)
+{
+    s_num_t ids, idx, dl, closed, amt, disb;
+    const char *p[] = {s_num(ids, x->id),
+                       x->state,
+                       s_num(idx, x->step_index),
+                       x->step,
+                       s_num(dl, x->step_deadline_us),
+                       x->handler,
+                       s_num(closed, x->closed_at_us),
+                       x->outcome_note,
+                       s_num(amt, x->amount_fen),
+                       x->payout_kind,
+                       x->disbursement_id ? s_num(disb, x->disbursement_id) : NULL};
+    return fc_pg_cmd(pg,
+                     "UPDATE benefit_case SET state = $2, step_index = $3, step = $4,"
+                     " step_deadline_us = $5, handler = $6, closed_at_us = $7, outcome_note = $8,"
+                     " amount_fen = $9, payout_kind = $10, disbursement_id = $11 WHERE id = $1",
+                     11, p, NULL, err);
+}
+
+int welfare_store_benefit_step_next(fc_pg_t *pg, const Fc__V1__BenefitCase *x, int prev_index,
+                                    int64_t at_us, const char *by, const char *note, fc_err_t *err)
+{
+    s_num_t ids, prev, idx, at, dl;
+    const char *p[] = {s_num(ids, x->id),
+                       s_num(prev, prev_index),
+                       s_num(at, at_us),
+                       by,
+                       note,
+                       s_num(idx, x->step_index),
+                       x->step,
+                       s_num(dl, x->step_deadline_us),
+                       x->handler};
+    return fc_pg_cmd(pg,
+                     "WITH done AS (UPDATE benefit_step SET completed_at_us = $3,"
+                     " completed_by = $4, note = CASE WHEN $5 = '' THEN note ELSE $5 END"
+                     " WHERE case_id = $1 AND step_index = $2)"
+                     " INSERT INTO benefit_step (case_id, step_index, step, started_at_us,"
+                     " deadline_us, handler) VALUES ($1, $6, $7, $3, $8, $9)",
+                     9, p, NULL, err);
+}
+
+int welfare_store_benefit_step_close(fc_pg_t *pg, const Fc__V1__BenefitCase *x, int64_t at_us,
+                                     const char *by, const char *note, fc_err_t *err)
+{
+    s_num_t ids, idx, at;
+    const char *p[] = {s_num(ids, x->id), s_num(idx, x->step_index), s_num(at, at_us), by, note};
+    return fc_pg_cmd(pg,
+                     "UPDATE benefit_step SET completed_at_us = $3, completed_by = $4,"
+                     " note = CASE WHEN $5 = '' THEN note ELSE $5 END"
+                     " WHERE case_id = $1 AND step_index = $2",
+                     5, p, NULL, err);
+}
+
+int welfare_store_benefit_doc_add(fc_pg_t *pg, int64_t case_id, Fc__V1__BenefitDoc *d,
+                                  fc_err_t *err)
+{
+    s_num_t ids, rec, at;
+    const char *p[] = {s_num(ids, case_id),
+                       d->step,
+                       d->name,
+                       d->reference,
+                       s_num(rec, d->received_at_us),
+                       d->recorded_by,
+                       s_num(at, d->recorded_at_us)};
+    PGresult *r = fc_pg_exec(pg,
+                             "INSERT INTO benefit_doc (case_id, step, name, reference,"
+                             " received_at_us, recorded_by, recorded_at_us)"
+                             " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                             7, p, err);
+    if (!r)
+        return s_fail(err);
+    d->id = fc_pg_int(r, 0, 0);
+    PQclear(r);
+    return FC_OK;
+}
+
+int welfare_store_benefit_list(fc_pg_t *pg, const Fc__V1__BenefitListRequest *q,
+                               const char *root_code, int64_t now_us, int limit, fc_arena_t *arena,
+                               Fc__V1__BenefitListReply *out, fc_err_t *err)
+{
+    s_num_t now, lim;
+    const char *p[] = {
+        root_code,          "true",           q->employee_no, q->kind, q->state, B(q->overdue_only),
+        s_num(now, now_us), s_num(lim, limit)};
+    PGresult *r =
+        fc_pg_exec(pg,
+                   S_SUB_CTE ", m AS (SELECT c.* FROM benefit_case c"
+                             " WHERE ($1 = '' OR c.org_code IN (SELECT code FROM sub))"
+                             " AND ($3 = '' OR c.employee_no = $3) AND ($4 = '' OR c.kind = $4)"
+                             " AND ($5 = '' OR c.state = $5) AND (NOT $6::boolean OR"
+                             " (c.state = 'open' AND c.step_deadline_us < $7::bigint)))"
+                             " SELECT " S_BCASE_COLS ", (SELECT count(*) FROM m) FROM m c"
+                             " LEFT JOIN person p ON p.employee_no = c.employee_no"
+                             " ORDER BY c.id DESC LIMIT $8",
+                   8, p, err);
+    if (!r)
+        return s_fail(err);
+    size_t n = (size_t)PQntuples(r);
+    out->cases = fc_arena_alloc(arena, (n + 1) * sizeof *out->cases);
+    for (size_t i = 0; i < n; i++)
+        out->cases[i] = s_bcase_row(arena, r, (int)i, now_us);
+    out->n_cases = n;
+    out->total = n ? fc_pg_int(r, 0, 20) : 0;
+    PQclear(r);
+    return FC_OK;
+}

@@ -157,3 +157,36 @@ int welfare_store_check(fc_pg_t *pg, welfare_violation_fn fn, void *arg,
                         welfare_check_stats_t *stats, fc_err_t *err);
 
 #endif
+
+/* ---- benefit application cases (welfare_benefit) ---- */
+/* Inserts a case x (id set on success) with its first step row, unless the incident already
+ * opened this kind or the person has an open case of it: then *created = 0. */
+int welfare_store_benefit_insert(fc_pg_t *pg, Fc__V1__BenefitCase *x, int *created,
+                                 fc_err_t *err);
+/* The id of the case this incident opened of this kind, and of the person's open case of this
+ * kind (0 when none). */
+int welfare_store_benefit_find(fc_pg_t *pg, const char *employee_no, const char *kind,
+                               int64_t incident_id, int64_t *incident_case_out,
+                               int64_t *open_case_out, fc_err_t *err);
+/* The case (with the person's name; without steps and docs); lock = FOR UPDATE. FC_ENOTFOUND
+ * naming "case_id". */
+int welfare_store_benefit_get(fc_pg_t *pg, int64_t id, int lock, int64_t now_us,
+                              fc_arena_t *arena, Fc__V1__BenefitCase **out, fc_err_t *err);
+/* Fills x->steps and x->docs. */
+int welfare_store_benefit_history(fc_pg_t *pg, Fc__V1__BenefitCase *x, fc_arena_t *arena,
+                                  fc_err_t *err);
+/* Writes the mutable columns of x (state, step, deadline, handler, outcome, payout). */
+int welfare_store_benefit_update(fc_pg_t *pg, const Fc__V1__BenefitCase *x, fc_err_t *err);
+/* Completes step index of a case and inserts the next step row (x's current step). */
+int welfare_store_benefit_step_next(fc_pg_t *pg, const Fc__V1__BenefitCase *x, int prev_index,
+                                    int64_t at_us, const char *by, const char *note,
+                                    fc_err_t *err);
+/* Completes the current step of x at at_us (the case closing). */
+int welfare_store_benefit_step_close(fc_pg_t *pg, const Fc__V1__BenefitCase *x, int64_t at_us,
+                                     const char *by, const char *note, fc_err_t *err);
+int welfare_store_benefit_doc_add(fc_pg_t *pg, int64_t case_id, Fc__V1__BenefitDoc *d,
+                                  fc_err_t *err);
+/* Cases matching q within the subtree of root_code ("" = everywhere); overdue at now_us. */
+int welfare_store_benefit_list(fc_pg_t *pg, const Fc__V1__BenefitListRequest *q,
+                               const char *root_code, int64_t now_us, int limit,
+                               fc_arena_t *arena, Fc__V1__BenefitListReply *out, fc_err_t *err);
