@@ -248,7 +248,7 @@ int welfare_policy_parse(const json_t *doc, welfare_policy_t *out, fc_err_t *err
     memcpy(p.kinds, s_default_kinds, sizeof p.kinds);
     int rc;
     static const char *const top[] = {"max_transfer_fen", "pending_ttl_days", "kinds",
-                                      "family_care", NULL};
+                                      "family_care", "supplies" /* welfare_supply */, NULL};
     static const char *const kinds[] = {"condolence", "frontline_subsidy", "epidemic_allowance",
                                         "hardship",   "insurance_claim",   NULL};
     static const char *const family[] = {"visit_every_days", NULL};
