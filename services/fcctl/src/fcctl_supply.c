@@ -124,7 +124,7 @@ typedef struct {
 static int s_opts(int argc, char **argv, s_opts_t *o)
 {
     static const struct option opts[] = {
-        {"memo", required_argument, NULL, 'm'},  {"note", required_argument, NULL, 'm'},
+        {"memo", required_argument, NULL, 'm'},   {"note", required_argument, NULL, 'm'},
         {"detail", required_argument, NULL, 'm'}, {"key", required_argument, NULL, 'k'},
         {"source", required_argument, NULL, 's'}, {"day", required_argument, NULL, 'd'},
         {"due", required_argument, NULL, 'u'},    {"item", required_argument, NULL, 'i'},
@@ -137,23 +137,44 @@ static int s_opts(int argc, char **argv, s_opts_t *o)
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         fc_err_t err;
         switch (c) {
-        case 'm': o->memo = optarg; break;
-        case 'k': o->key = optarg; break;
-        case 's': o->source = optarg; break;
-        case 'd': o->day = optarg; break;
-        case 'i': o->item = optarg; break;
-        case 't': o->state = optarg; break;
-        case 'o': o->org = optarg; break;
-        case 'S': o->subtree = 1; break;
-        case 'O': o->open = 1; break;
-        case 'l': o->limit = atoi(optarg); break;
+        case 'm':
+            o->memo = optarg;
+            break;
+        case 'k':
+            o->key = optarg;
+            break;
+        case 's':
+            o->source = optarg;
+            break;
+        case 'd':
+            o->day = optarg;
+            break;
+        case 'i':
+            o->item = optarg;
+            break;
+        case 't':
+            o->state = optarg;
+            break;
+        case 'o':
+            o->org = optarg;
+            break;
+        case 'S':
+            o->subtree = 1;
+            break;
+        case 'O':
+            o->open = 1;
+            break;
+        case 'l':
+            o->limit = atoi(optarg);
+            break;
         case 'u':
             if (fc_time_parse(optarg, &o->due_us, &err) != FC_OK) {
                 fprintf(stderr, "fcctl: --due: %s\n", err.message);
                 return FCCTL_EUSAGE;
             }
             break;
-        default: return FCCTL_EUSAGE;
+        default:
+            return FCCTL_EUSAGE;
         }
     }
     return FCCTL_OK;
@@ -178,8 +199,8 @@ static int cmd_item(fcctl_t *ctl, int argc, char **argv)
     it.category = argv[optind + 3];
     Fc__V1__SupplyItemSetRequest req = FC__V1__SUPPLY_ITEM_SET_REQUEST__INIT;
     req.item = &it;
-    return s_run(ctl, "welfare.supply_item_set", &req.base,
-                 &fc__v1__supply_items_reply__descriptor, print_items);
+    return s_run(ctl, "welfare.supply_item_set", &req.base, &fc__v1__supply_items_reply__descriptor,
+                 print_items);
 }
 
 static int cmd_receive(fcctl_t *ctl, int argc, char **argv)
@@ -225,8 +246,8 @@ static int cmd_transfer(fcctl_t *ctl, int argc, char **argv)
     req.item = argv[optind + 2];
     req.memo = (char *)o.memo;
     req.idempotency_key = (char *)o.key;
-    return s_run(ctl, "welfare.supply_transfer", &req.base,
-                 &fc__v1__supply_move_reply__descriptor, print_move);
+    return s_run(ctl, "welfare.supply_transfer", &req.base, &fc__v1__supply_move_reply__descriptor,
+                 print_move);
 }
 
 static int cmd_issue(fcctl_t *ctl, int argc, char **argv)
@@ -360,7 +381,9 @@ static void s_print_need(const Fc__V1__SupplyNeed *n)
     char due[40], met[40];
     printf("需求 #%" PRId64 " %s %s %s %" PRId64 " %s  截止 %s  %s%s\n", n->id, n->day,
            n->post_code, n->item_name, n->quantity, n->unit, s_time(n->due_us, due, sizeof due),
-           n->met_at_us ? "已保障 " : n->overdue_at_us ? "逾期未保障" : "待保障",
+           n->met_at_us       ? "已保障 "
+           : n->overdue_at_us ? "逾期未保障"
+                              : "待保障",
            n->met_at_us ? s_time(n->met_at_us, met, sizeof met) : "");
 }
 
@@ -447,7 +470,7 @@ const fcctl_cmd_t fcctl_supply_cmds[] = {
      "supply need POST ITEM QUANTITY [--day YYYY-MM-DD] [--due TIME] [--detail TEXT]",
      "records a post's daily need (meals, lodging, warmth, night_duty, transport)", cmd_need},
     {"supply met", "supply met NEED_ID [--note TEXT]", "records a daily need met", cmd_met},
-    {"supply needs", "supply needs [ORG] [--day YYYY-MM-DD] [--open]",
-     "a subtree's daily needs", cmd_needs},
+    {"supply needs", "supply needs [ORG] [--day YYYY-MM-DD] [--open]", "a subtree's daily needs",
+     cmd_needs},
     {NULL, NULL, NULL, NULL},
 };

@@ -82,9 +82,10 @@ static void test_need_overdue_reminds_once(void **state)
     assert_int_equal(fc_h_scalar("SELECT count(*) FROM notify.reminder"
                                  " WHERE kind = 'supply_need_overdue'"),
                      1);
-    assert_int_equal(fc_h_scalar("SELECT count(*) FROM notify.message m JOIN notify.reminder r"
-                                 " ON r.reminder_id = m.reminder_id WHERE r.kind = 'supply_need_overdue'"),
-                     1);
+    assert_int_equal(
+        fc_h_scalar("SELECT count(*) FROM notify.message m JOIN notify.reminder r"
+                    " ON r.reminder_id = m.reminder_id WHERE r.kind = 'supply_need_overdue'"),
+        1);
     /* another need is another reminder */
     s_overdue(42, "B1", t0);
     assert_int_equal(nw_wait_fake_with(W.http, "wecom", "Daily need overdue", 2, WAIT), 2);
@@ -105,8 +106,11 @@ static void test_need_overdue_reminds_once(void **state)
 static ProtobufCMessage *s_welfare(const char *type, const ProtobufCMessage *req,
                                    const ProtobufCMessageDescriptor *desc)
 {
-    fc_rpc_client_opts_t o = {.actor_id = "sec", .actor_role = "branch_secretary",
-                              .org_scope = "S1", .timeout_ms = fc_h_ms(10000), .retries = 2};
+    fc_rpc_client_opts_t o = {.actor_id = "sec",
+                              .actor_role = "branch_secretary",
+                              .org_scope = "S1",
+                              .timeout_ms = fc_h_ms(10000),
+                              .retries = 2};
     fc_rpc_client_t *c = fc_rpc_client_new(NULL, fc_endpoint_of("welfare"), &o);
     ProtobufCMessage *reply = NULL;
     fc_err_t err;
@@ -137,8 +141,7 @@ static void test_need_end_to_end(void **state)
     nt_publish("intake", "intake.post_upserted", &pu.base, t0);
     const char *env[] = {clock_env, "WELFARE_SWEEP_MS=50", NULL};
     s_welfare_pid = fc_h_up("welfare", env);
-    assert_int_equal(fc_h_wait_scalar("SELECT count(*) FROM welfare.supply_post", 1,
-                                      fc_h_ms(WAIT)),
+    assert_int_equal(fc_h_wait_scalar("SELECT count(*) FROM welfare.supply_post", 1, fc_h_ms(WAIT)),
                      1);
     Fc__V1__SupplyNeedRecordRequest r = FC__V1__SUPPLY_NEED_RECORD_REQUEST__INIT;
     r.post_code = "GATE1";

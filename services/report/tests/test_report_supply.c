@@ -50,8 +50,19 @@ static void s_xadd(const char *source, const char *type, const ProtobufCMessage 
     fc_id_new(id);
     snprintf(ats, sizeof ats, "%lld", (long long)at);
     snprintf(stream, sizeof stream, "fc:events:%s", source);
-    const char *argv[] = {"XADD", stream, "*",    "id",  id, "type",   type,
-                          "source", source, "at", ats, "payload", (const char *)payload};
+    const char *argv[] = {"XADD",
+                          stream,
+                          "*",
+                          "id",
+                          id,
+                          "type",
+                          type,
+                          "source",
+                          source,
+                          "at",
+                          ats,
+                          "payload",
+                          (const char *)payload};
     size_t lens[13];
     for (int i = 0; i < 12; i++)
         lens[i] = strlen(argv[i]);
@@ -94,8 +105,8 @@ static void s_post(const char *code, const char *org, int risk, int64_t at)
 static ProtobufCMessage *s_welfare_call(const char *type, const ProtobufCMessage *req,
                                         const ProtobufCMessageDescriptor *desc)
 {
-    fc_rpc_client_opts_t o = {.actor_id = "test", .actor_role = "service",
-                              .timeout_ms = fc_h_ms(10000), .retries = 2};
+    fc_rpc_client_opts_t o = {
+        .actor_id = "test", .actor_role = "service", .timeout_ms = fc_h_ms(10000), .retries = 2};
     fc_rpc_client_t *c = fc_rpc_client_new(NULL, fc_endpoint_of("welfare"), &o);
     ProtobufCMessage *reply = NULL;
     fc_err_t err;
@@ -208,9 +219,8 @@ static void test_supplies_section(void **state)
     s_welfare = fc_h_up("welfare", wenv);
     const char *renv[] = {s_env_clock, "FC_REPORT_SCHEDULE_ENABLED=0", NULL};
     s_report = fc_h_up("report", renv);
-    assert_int_equal(fc_h_wait_scalar("SELECT count(*) FROM welfare.supply_post", 2,
-                                      fc_h_ms(20000)),
-                     2);
+    assert_int_equal(
+        fc_h_wait_scalar("SELECT count(*) FROM welfare.supply_post", 2, fc_h_ms(20000)), 2);
 
     s_receive("G", "mask", 1000, "g-masks");
     Fc__V1__SupplyTransferRequest tr = FC__V1__SUPPLY_TRANSFER_REQUEST__INIT;
@@ -218,15 +228,15 @@ static void test_supplies_section(void **state)
     tr.to_org = "S1";
     tr.item = "mask";
     tr.quantity = 400;
-    protobuf_c_message_free_unpacked(s_welfare_call("welfare.supply_transfer", &tr.base,
-                                                    &fc__v1__supply_move_reply__descriptor),
-                                     NULL);
+    protobuf_c_message_free_unpacked(
+        s_welfare_call("welfare.supply_transfer", &tr.base, &fc__v1__supply_move_reply__descriptor),
+        NULL);
     s_request("P1", "mask", 300);
     s_request("P2", "mask", 500);
     s_request("P2", "disinfectant", 50); /* nothing in stock: still waiting at the week's end */
     s_serve("S1", "mask");               /* P1: 300 of S1's 400 */
     s_serve("G", "mask");                /* P2: 500 of G's 600 */
-    s_need("P1", "meals", 20, t0 + 2 * HOUR);          /* never met */
+    s_need("P1", "meals", 20, t0 + 2 * HOUR);                 /* never met */
     long long n2 = s_need("P2", "lodging", 4, t0 + 2 * HOUR); /* met in time */
     Fc__V1__SupplyNeedMetRequest met = FC__V1__SUPPLY_NEED_MET_REQUEST__INIT;
     met.id = n2;
@@ -238,9 +248,8 @@ static void test_supplies_section(void **state)
                                       " WHERE overdue_us IS NOT NULL",
                                       1, fc_h_ms(20000)),
                      1);
-    assert_int_equal(fc_h_wait_scalar("SELECT count(*) FROM report.supply_moved", 4,
-                                      fc_h_ms(20000)),
-                     4);
+    assert_int_equal(
+        fc_h_wait_scalar("SELECT count(*) FROM report.supply_moved", 4, fc_h_ms(20000)), 4);
     assert_int_equal(fc_h_wait_scalar("SELECT count(*) FROM report.supply_request"
                                       " WHERE served_us IS NOT NULL",
                                       2, fc_h_ms(20000)),

@@ -53,8 +53,8 @@ static int s_item_check(const char *path, const Fc__V1__SupplyItem *it, fc_err_t
         return rc;
     if (strcmp(it->category, "protective") && strcmp(it->category, "daily")) {
         snprintf(f, sizeof f, "%s.category", path);
-        return fc_err_set(err, FC_EINVAL, f, "“%s”不是物资类别（protective 防护物资、daily 生活保障）",
-                          it->category);
+        return fc_err_set(err, FC_EINVAL, f,
+                          "“%s”不是物资类别（protective 防护物资、daily 生活保障）", it->category);
     }
     return FC_OK;
 }
@@ -185,8 +185,7 @@ static int s_quantity(const char *field, int64_t q, fc_err_t *err)
 
 /* The unit a query covers: the one asked for, else the caller's scope ("" = everything, only
  * for group-wide callers). */
-static int s_query_root(const welfare_ctx_t *c, const char *asked, const char **root,
-                        fc_err_t *err)
+static int s_query_root(const welfare_ctx_t *c, const char *asked, const char **root, fc_err_t *err)
 {
     int rc;
     *root = asked && *asked ? asked : c->scope ? c->scope : "";
@@ -372,8 +371,8 @@ int welfare_supply_handle_receive(fc_service_t *svc, fc_call_t *call, fc_err_t *
     fc__v1__supply_move_reply__init(r);
     r->transfer_id = tid;
     if ((rc = s_add_stock(&c, r, req->org_code, req->item, err)) != FC_OK ||
-        (rc = s_publish_moved(&c, "receipt", it, req->quantity, req->org_code, req->org_code, "",
-                              0, tid, r->n_stock ? r->stock[0]->stock : 0, err)) != FC_OK ||
+        (rc = s_publish_moved(&c, "receipt", it, req->quantity, req->org_code, req->org_code, "", 0,
+                              tid, r->n_stock ? r->stock[0]->stock : 0, err)) != FC_OK ||
         (rc = s_idem_store(&c, req->idempotency_key, sig, &r->base, err)) != FC_OK)
         return rc;
     call->reply = &r->base;
@@ -382,8 +381,7 @@ int welfare_supply_handle_receive(fc_service_t *svc, fc_call_t *call, fc_err_t *
 
 int welfare_supply_handle_transfer(fc_service_t *svc, fc_call_t *call, fc_err_t *err)
 {
-    const Fc__V1__SupplyTransferRequest *req =
-        (const Fc__V1__SupplyTransferRequest *)call->request;
+    const Fc__V1__SupplyTransferRequest *req = (const Fc__V1__SupplyTransferRequest *)call->request;
     welfare_ctx_t c;
     s_ctx(svc, call, &c);
     Fc__V1__SupplyItem *it = NULL;
@@ -397,8 +395,8 @@ int welfare_supply_handle_transfer(fc_service_t *svc, fc_call_t *call, fc_err_t 
         (rc = wss_item_get(c.pg, req->item, "item", c.arena, &it, err)) != FC_OK ||
         (rc = welfare_flow_authorize(&c, req->from_org, WELFARE_ACT_DECIDE, "from_org", err)) !=
             FC_OK ||
-        (rc = welfare_store_in_subtree(c.pg, req->from_org, req->to_org, "to_org", &inside,
-                                       err)) != FC_OK)
+        (rc = welfare_store_in_subtree(c.pg, req->from_org, req->to_org, "to_org", &inside, err)) !=
+            FC_OK)
         return rc;
     if (!inside || strcmp(req->from_org, req->to_org) == 0)
         return fc_err_set(err, FC_EINVAL, "to_org", "只能向下级单位调拨：“%s”不在“%s”之下",
@@ -454,8 +452,8 @@ static int s_issue(welfare_ctx_t *c, const char *org, const char *post, const ch
                        c->now_us, tid, have, err)) != FC_OK)
         return rc;
     if (*tid)
-        rc = s_publish_moved(c, "issue", it, qty, org, post_org, post, request_id, *tid, *have,
-                             err);
+        rc =
+            s_publish_moved(c, "issue", it, qty, org, post_org, post, request_id, *tid, *have, err);
     return rc;
 }
 
@@ -639,7 +637,8 @@ int welfare_supply_handle_serve(fc_service_t *svc, fc_call_t *call, fc_err_t *er
     int rc;
     if ((rc = welfare_rules_code("org_code", req->org_code, err)) != FC_OK ||
         (req->item[0] && (rc = s_item_code("item", req->item, err)) != FC_OK) ||
-        (req->item[0] && (rc = wss_item_get(c.pg, req->item, "item", c.arena, NULL, err)) != FC_OK) ||
+        (req->item[0] &&
+         (rc = wss_item_get(c.pg, req->item, "item", c.arena, NULL, err)) != FC_OK) ||
         (rc = welfare_flow_authorize(&c, req->org_code, WELFARE_ACT_DECIDE, "org_code", err)) !=
             FC_OK)
         return rc;
@@ -685,8 +684,7 @@ static int s_state_filter(const char *state, fc_err_t *err)
 
 int welfare_supply_handle_requests(fc_service_t *svc, fc_call_t *call, fc_err_t *err)
 {
-    const Fc__V1__SupplyRequestsRequest *req =
-        (const Fc__V1__SupplyRequestsRequest *)call->request;
+    const Fc__V1__SupplyRequestsRequest *req = (const Fc__V1__SupplyRequestsRequest *)call->request;
     welfare_ctx_t c;
     s_ctx(svc, call, &c);
     const char *root = NULL;
@@ -745,8 +743,7 @@ static int s_day(const char *field, const char *s, int64_t *day_out, fc_err_t *e
     return FC_OK;
 }
 
-static int s_publish_need(welfare_ctx_t *c, const char *type, Fc__V1__SupplyNeed *n,
-                          fc_err_t *err)
+static int s_publish_need(welfare_ctx_t *c, const char *type, Fc__V1__SupplyNeed *n, fc_err_t *err)
 {
     Fc__V1__SupplyNeedEvent ev = FC__V1__SUPPLY_NEED_EVENT__INIT;
     ev.need = n;
@@ -905,9 +902,9 @@ int welfare_supply_apply(welfare_ctx_t *c, const fc_event_t *ev, fc_err_t *err)
         }
         return wss_post_upsert(c->pg, m->post, m->at_us ? m->at_us : ev->at_us, err);
     }
-    Fc__V1__DutyEvent *m =
-        (Fc__V1__DutyEvent *)fc_pb_unpack(&fc__v1__duty_event__descriptor, ev->payload,
-                                          ev->payload_len, FC_PB_MAX_MESSAGE, &alloc, "payload", err);
+    Fc__V1__DutyEvent *m = (Fc__V1__DutyEvent *)fc_pb_unpack(
+        &fc__v1__duty_event__descriptor, ev->payload, ev->payload_len, FC_PB_MAX_MESSAGE, &alloc,
+        "payload", err);
     if (!m)
         return FC_EINVAL;
     if (m->duty_id <= 0 || !m->post_code[0])

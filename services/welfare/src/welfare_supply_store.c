@@ -31,14 +31,15 @@ int wss_post_upsert(fc_pg_t *pg, const Fc__V1__Post *p, int64_t at_us, fc_err_t 
     snprintf(risk, sizeof risk, "%d", (int)p->risk_class);
     s_i64(at, sizeof at, at_us);
     const char *v[] = {p->post_code, p->org_code, p->name, p->kind, risk, at};
-    return fc_pg_cmd(pg,
-                     "INSERT INTO supply_post AS s (post_code, org_code, name, kind, risk_class,"
-                     " updated_at_us) VALUES ($1, $2, $3, $4, $5, $6)"
-                     " ON CONFLICT (post_code) DO UPDATE SET org_code = EXCLUDED.org_code,"
-                     " name = EXCLUDED.name, kind = EXCLUDED.kind, risk_class = EXCLUDED.risk_class,"
-                     " updated_at_us = EXCLUDED.updated_at_us"
-                     " WHERE s.updated_at_us <= EXCLUDED.updated_at_us",
-                     6, v, NULL, err);
+    return fc_pg_cmd(
+        pg,
+        "INSERT INTO supply_post AS s (post_code, org_code, name, kind, risk_class,"
+        " updated_at_us) VALUES ($1, $2, $3, $4, $5, $6)"
+        " ON CONFLICT (post_code) DO UPDATE SET org_code = EXCLUDED.org_code,"
+        " name = EXCLUDED.name, kind = EXCLUDED.kind, risk_class = EXCLUDED.risk_class,"
+        " updated_at_us = EXCLUDED.updated_at_us"
+        " WHERE s.updated_at_us <= EXCLUDED.updated_at_us",
+        6, v, NULL, err);
 }
 
 int wss_duty(fc_pg_t *pg, const Fc__V1__DutyEvent *d, int out, fc_err_t *err)
@@ -61,11 +62,12 @@ int wss_post_get(fc_pg_t *pg, const char *post_code, const char *field, wss_post
                  fc_err_t *err)
 {
     const char *v[] = {post_code};
-    PGresult *r = fc_pg_exec(pg,
-                             "SELECT org_code, name, risk_class, (SELECT count(*) FROM supply_duty d"
-                             " WHERE d.post_code = p.post_code AND d.open)"
-                             " FROM supply_post p WHERE post_code = $1",
-                             1, v, err);
+    PGresult *r =
+        fc_pg_exec(pg,
+                   "SELECT org_code, name, risk_class, (SELECT count(*) FROM supply_duty d"
+                   " WHERE d.post_code = p.post_code AND d.open)"
+                   " FROM supply_post p WHERE post_code = $1",
+                   1, v, err);
     if (!r)
         return s_fail(err);
     int rc = FC_OK;
@@ -116,8 +118,9 @@ int wss_item_get(fc_pg_t *pg, const char *code, const char *field, fc_arena_t *a
                  Fc__V1__SupplyItem **out, fc_err_t *err)
 {
     const char *v[] = {code};
-    PGresult *r = fc_pg_exec(pg, "SELECT code, name, unit, category, source FROM supply_item"
-                                 " WHERE code = $1",
+    PGresult *r = fc_pg_exec(pg,
+                             "SELECT code, name, unit, category, source FROM supply_item"
+                             " WHERE code = $1",
                              1, v, err);
     if (!r)
         return s_fail(err);
@@ -298,8 +301,8 @@ int wss_request_insert(fc_pg_t *pg, const char *post_code, const char *org_code,
     char q[24], at[24];
     s_i64(q, sizeof q, qty);
     s_i64(at, sizeof at, at_us);
-    const char *v[] = {post_code, org_code, item, q, by, at, memo,
-                       idem_key && *idem_key ? idem_key : NULL};
+    const char *v[] = {post_code, org_code, item, q,
+                       by,        at,       memo, idem_key && *idem_key ? idem_key : NULL};
     PGresult *r = fc_pg_exec(pg,
                              "INSERT INTO supply_request (post_code, org_code, item, quantity,"
                              " requested_by, requested_at_us, memo, idem_key)"
@@ -337,8 +340,8 @@ int wss_request_get(fc_pg_t *pg, int64_t id, const char *key, fc_arena_t *arena,
 int wss_serve_lock(fc_pg_t *pg, const char *item, fc_err_t *err)
 {
     const char *v[] = {item};
-    return fc_pg_cmd(pg, "SELECT pg_advisory_xact_lock(hashtext('welfare.supply_serve:' || $1))",
-                     1, v, NULL, err);
+    return fc_pg_cmd(pg, "SELECT pg_advisory_xact_lock(hashtext('welfare.supply_serve:' || $1))", 1,
+                     v, NULL, err);
 }
 
 int wss_waiting_items(fc_pg_t *pg, const char *root, fc_arena_t *arena, char ***out, size_t *n,
@@ -369,8 +372,8 @@ int wss_requests(fc_pg_t *pg, const char *root, const char *item, const char *st
     const char *v[] = {root, item, state, lim};
     PGresult *r = fc_pg_exec(
         pg,
-        "SELECT * FROM (SELECT " S_REQ_COLS ", row_number() OVER (PARTITION BY q.item ORDER BY "
-        S_REQ_ORDER ") AS rank" S_REQ_FROM
+        "SELECT * FROM (SELECT " S_REQ_COLS
+        ", row_number() OVER (PARTITION BY q.item ORDER BY " S_REQ_ORDER ") AS rank" S_REQ_FROM
         " WHERE ($2 = '' OR q.item = $2) AND supply_under($1, p.org_code)"
         " AND (($3 = '' AND NOT q.cancelled AND q.served < q.quantity) OR $3 = 'all'"
         "  OR ($3 = 'waiting' AND NOT q.cancelled AND q.served = 0)"
@@ -407,12 +410,13 @@ int wss_request_served(fc_pg_t *pg, int64_t id, int64_t qty, int64_t at_us, fc_e
 int wss_open_count(fc_pg_t *pg, const char *root, int *requests, int64_t *units, fc_err_t *err)
 {
     const char *v[] = {root};
-    PGresult *r = fc_pg_exec(pg,
-                             "SELECT count(*), COALESCE(sum(q.quantity - q.served), 0)"
-                             " FROM supply_request q JOIN supply_post p ON p.post_code = q.post_code"
-                             " WHERE q.served < q.quantity AND NOT q.cancelled"
-                             " AND supply_under($1, p.org_code)",
-                             1, v, err);
+    PGresult *r =
+        fc_pg_exec(pg,
+                   "SELECT count(*), COALESCE(sum(q.quantity - q.served), 0)"
+                   " FROM supply_request q JOIN supply_post p ON p.post_code = q.post_code"
+                   " WHERE q.served < q.quantity AND NOT q.cancelled"
+                   " AND supply_under($1, p.org_code)",
+                   1, v, err);
     if (!r)
         return s_fail(err);
     *requests = (int)fc_pg_int(r, 0, 0);
@@ -489,11 +493,11 @@ int wss_need_get(fc_pg_t *pg, int64_t id, int lock, fc_arena_t *arena, Fc__V1__S
     char i[24];
     s_i64(i, sizeof i, id);
     const char *v[] = {i};
-    PGresult *r = fc_pg_exec(pg,
-                             lock ? "SELECT " S_NEED_COLS S_NEED_FROM
-                                    " WHERE n.id = $1 FOR UPDATE OF n"
-                                  : "SELECT " S_NEED_COLS S_NEED_FROM " WHERE n.id = $1",
-                             1, v, err);
+    PGresult *r =
+        fc_pg_exec(pg,
+                   lock ? "SELECT " S_NEED_COLS S_NEED_FROM " WHERE n.id = $1 FOR UPDATE OF n"
+                        : "SELECT " S_NEED_COLS S_NEED_FROM " WHERE n.id = $1",
+                   1, v, err);
     if (!r)
         return s_fail(err);
     int rc = FC_OK;
@@ -523,8 +527,7 @@ int wss_needs(fc_pg_t *pg, const char *root, const char *day, int open_only, fc_
 {
     const char *v[] = {root, day, open_only ? "t" : "f"};
     PGresult *r = fc_pg_exec(pg,
-                             "SELECT " S_NEED_COLS S_NEED_FROM
-                             " WHERE supply_under($1, n.org_code)"
+                             "SELECT " S_NEED_COLS S_NEED_FROM " WHERE supply_under($1, n.org_code)"
                              " AND ($2 = '' OR n.day = NULLIF($2, '')::date)"
                              " AND (NOT $3::boolean OR n.met_at_us = 0)"
                              " ORDER BY n.day, n.due_us, n.id LIMIT 10000",
@@ -591,7 +594,8 @@ static const struct {
      "SELECT 'account ' || id || ' (' || kind || ' ' || org_code || ' ' || item || ') at '"
      " || balance FROM supply_account WHERE kind <> 'external' AND balance < 0"},
     {"supply_item_balances",
-     "SELECT 'item ' || item || ': stock and issued ' || sum(balance) FILTER (WHERE kind <> 'external')"
+     "SELECT 'item ' || item || ': stock and issued ' || sum(balance) FILTER (WHERE kind <> "
+     "'external')"
      " || ', external ' || sum(balance) FILTER (WHERE kind = 'external') FROM supply_account"
      " GROUP BY item HAVING sum(balance) <> 0"},
     {"supply_account_use",
@@ -632,12 +636,13 @@ int wss_check(fc_pg_t *pg, welfare_violation_fn fn, void *arg, wss_check_stats_t
         PQclear(r);
         r = NULL;
     }
-    r = fc_pg_exec(pg,
-                   "SELECT (SELECT count(*) FROM supply_transfer),"
-                   " (SELECT count(*) FROM supply_account), (SELECT count(*) FROM supply_request),"
-                   " (SELECT COALESCE(sum(quantity), 0) FROM supply_transfer WHERE kind = 'receipt'),"
-                   " (SELECT COALESCE(sum(balance), 0) FROM supply_account WHERE kind <> 'external')",
-                   0, NULL, err);
+    r = fc_pg_exec(
+        pg,
+        "SELECT (SELECT count(*) FROM supply_transfer),"
+        " (SELECT count(*) FROM supply_account), (SELECT count(*) FROM supply_request),"
+        " (SELECT COALESCE(sum(quantity), 0) FROM supply_transfer WHERE kind = 'receipt'),"
+        " (SELECT COALESCE(sum(balance), 0) FROM supply_account WHERE kind <> 'external')",
+        0, NULL, err);
     if (!r) {
         rc = s_fail(err);
         goto out;

@@ -205,10 +205,10 @@ static void test_priority(void **state)
     s_duty(106, "PB", "B2", 1); /* out seen before in: never counted */
     s_duty(106, "PB", "B2", 0);
     wt_wait_events(g);
-    assert_int_equal(wt_q("SELECT count(*) FROM welfare.supply_duty WHERE open AND post_code = 'PD'"),
-                     3);
-    assert_int_equal(wt_q("SELECT count(*) FROM welfare.supply_duty WHERE open AND post_code = 'PB'"),
-                     0);
+    assert_int_equal(
+        wt_q("SELECT count(*) FROM welfare.supply_duty WHERE open AND post_code = 'PD'"), 3);
+    assert_int_equal(
+        wt_q("SELECT count(*) FROM welfare.supply_duty WHERE open AND post_code = 'PB'"), 0);
     long long ra = s_request("PA", "protective_suit", 100);
     wt_clock(g, g->now_us + WT_HOUR);
     long long rb = s_request("PB", "protective_suit", 100);
@@ -629,7 +629,8 @@ static void test_concurrent_never_negative(void **state)
                           " AND kind = 'issued'") +
                          s_stock("S1", "mask"),
                      1500);
-    assert_int_equal(wt_q("SELECT count(*) FROM welfare.supply_request WHERE served > quantity"), 0);
+    assert_int_equal(wt_q("SELECT count(*) FROM welfare.supply_request WHERE served > quantity"),
+                     0);
     wt_assert_invariants(g);
 }
 
@@ -659,15 +660,17 @@ static void test_need_overdue_once(void **state)
                       &fc__v1__supply_need_reply__descriptor, (ProtobufCMessage **)&b, &err),
               FC_OK, &err);
     char *out = NULL;
-    assert_int_equal(fc_h_fcctl(&out, "--actor sec --role branch_secretary --scope S1 supply met"
-                                      " %lld --note 食堂送餐 2>&1",
+    assert_int_equal(fc_h_fcctl(&out,
+                                "--actor sec --role branch_secretary --scope S1 supply met"
+                                " %lld --note 食堂送餐 2>&1",
                                 (long long)b->need->id),
                      0);
     assert_non_null(strstr(out, "已保障"));
     free(out);
     /* met twice is not an error */
-    assert_int_equal(fc_h_fcctl(&out, "--actor sec --role branch_secretary --scope S1 supply met"
-                                      " %lld 2>&1",
+    assert_int_equal(fc_h_fcctl(&out,
+                                "--actor sec --role branch_secretary --scope S1 supply met"
+                                " %lld 2>&1",
                                 (long long)b->need->id),
                      0);
     free(out);
@@ -688,7 +691,8 @@ static void test_need_overdue_once(void **state)
               FC_ECONFLICT, &err);
     wt_free(a);
     wt_free(b);
-    assert_int_equal(fc_h_fcctl(&out, "--actor v --role viewer --scope S1 supply needs S1 2>&1"), 0);
+    assert_int_equal(fc_h_fcctl(&out, "--actor v --role viewer --scope S1 supply needs S1 2>&1"),
+                     0);
     assert_non_null(strstr(out, "逾期未保障"));
     free(out);
 }
@@ -730,7 +734,7 @@ static void test_fcctl(void **state)
     assert_int_equal(s_stock("S1", "warmth"), 10);
     assert_int_equal(fc_h_fcctl(&out, "--json " S1 "supply stock C1 2>&1"), 0);
     assert_non_null(strstr(out, "\"coverDaysX10\"") ? strstr(out, "\"coverDaysX10\"")
-                                                     : strstr(out, "cover_days_x10"));
+                                                    : strstr(out, "cover_days_x10"));
     free(out);
 #undef S1
 }
@@ -779,16 +783,16 @@ static void test_checker_catches(void **state)
     assert_string_equal(err.field, "supply_transfer_balanced");
     fc_pg_rollback(g->pg);
     long long held = s_stock("S2", "mask");
-    assert_int_equal(wss_move(g->pg, "transfer", mask, b3, held + 1, 0, "t", "", "", 1, &tid,
-                              &left, &err),
-                     FC_OK);
+    assert_int_equal(
+        wss_move(g->pg, "transfer", mask, b3, held + 1, 0, "t", "", "", 1, &tid, &left, &err),
+        FC_OK);
     assert_int_equal(tid, 0); /* more than it holds: nothing moved */
     assert_int_equal(left, held);
     assert_int_equal(
         wss_move(g->pg, "transfer", mask, dis, 1, 0, "t", "", "", 1, &tid, &left, &err),
         FC_EINVAL); /* masks are not disinfectant */
-    assert_int_equal(
-        wss_move(g->pg, "transfer", mask, b3, 0, 0, "t", "", "", 1, &tid, &left, &err), FC_EINVAL);
+    assert_int_equal(wss_move(g->pg, "transfer", mask, b3, 0, 0, "t", "", "", 1, &tid, &left, &err),
+                     FC_EINVAL);
     assert_int_equal(s_stock("S2", "mask"), held);
     wt_assert_invariants(g);
 }
