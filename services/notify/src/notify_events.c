@@ -470,6 +470,51 @@ out:
     return rc;
 }
 
+/* A post's request for supplies still not served in full after the policy's wait (000 §3:
+ * the front line first): the post's subsidiary's organisation department, once per request. */
+static int s_supply_request(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
+{
+    Fc__V1__SupplyRequestEvent *m =
+        (Fc__V1__SupplyRequestEvent *)s_unpack(&fc__v1__supply_request_event__descriptor, ev, err);
+    if (!m)
+        return FC_EINVAL;
+    json_t *vars = NULL;
+    const Fc__V1__SupplyRequestRow *q = m->request;
+    int rc = q ? s_need(q->post_code, "request.post_code", ev, err)
+               : fc_err_set(err, FC_EINVAL, "request", "event %s has no request", ev->type);
+    if (rc == FC_OK)
+        rc = s_need(q->org_code, "request.org_code", ev, err);
+    if (rc == FC_OK && q->id <= 0)
+        rc = fc_err_set(err, FC_EINVAL, "request.id", "event %s has no request id", ev->type);
+    if (rc != FC_OK)
+        goto out;
+    notify_person_info_t info;
+    memset(&info, 0, sizeof info);
+    if ((rc = notify_store_org_info(pg, q->org_code, &info, err)) != FC_OK)
+        goto out;
+    char qty[32], lack[32], subject[48];
+    snprintf(qty, sizeof qty, "%" PRId64, q->quantity);
+    snprintf(lack, sizeof lack, "%" PRId64, q->quantity - q->served);
+    vars = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "org_name", info.org_name,
+                     "subsidiary_name", info.subsidiary_name, "post_code", q->post_code,
+                     "post_name", q->post_name[0] ? q->post_name : q->post_code, "item_name",
+                     q->item_name[0] ? q->item_name : q->item, "quantity", qty, "lacking", lack,
+                     "unit", q->unit);
+    notify_vars_time(vars, "requested_local", q->requested_at_us);
+    snprintf(subject, sizeof subject, "supply_request:%" PRId64, q->id);
+    static const char *to[] = {"subsidiary"};
+    int64_t at = m->at_us ? m->at_us : ev->at_us;
+    notify_reminder_spec_t r = {"supply_request_waiting", subject, "", "", q->org_code, at, 0, 0,
+                                0, to, 1, NULL};
+    r.urgent = notify_policy_urgent(&app->policy, r.kind);
+    int created = 0;
+    rc = notify_remind_add(app, pg, &r, vars, fc_clock_now_us(), &created, err);
+out:
+    json_decref(vars);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}
+
 int notify_on_welfare(void *svc, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
 {
     notify_app_t *app = notify_app(svc);
@@ -482,6 +527,8 @@ int notify_on_welfare(void *svc, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *er
         return s_family(app, pg, ev, 0, err);
     if (strcmp(t, "welfare.supply_need_overdue") == 0)
         return s_supply_need(app, pg, ev, err);
+    if (strcmp(t, "welfare.supply_request_waiting") == 0)
+        return s_supply_request(app, pg, ev, err);
     return FC_OK;
 }
 

@@ -101,6 +101,28 @@ static void test_need_overdue_reminds_once(void **state)
     assert_int_equal(fc_h_scalar("SELECT count(*) FROM notify.reminder"
                                  " WHERE kind = 'supply_need_overdue'"),
                      2);
+
+    /* a request still waiting after the policy's wait: once, to the same department */
+    Fc__V1__SupplyRequestRow q = FC__V1__SUPPLY_REQUEST_ROW__INIT;
+    q.id = 77;
+    q.post_code = "P1";
+    q.post_name = "东门卡口";
+    q.org_code = "B1";
+    q.item = "protective_suit";
+    q.item_name = "防护服";
+    q.unit = "套";
+    q.quantity = 40;
+    q.served = 15;
+    q.requested_at_us = t0 - 25 * HOUR;
+    Fc__V1__SupplyRequestEvent rq = FC__V1__SUPPLY_REQUEST_EVENT__INIT;
+    rq.request = &q;
+    rq.at_us = t0;
+    nt_publish("welfare", "welfare.supply_request_waiting", &rq.base, t0);
+    nt_publish("welfare", "welfare.supply_request_waiting", &rq.base, t0);
+    assert_int_equal(nw_wait_fake_with(W.http, "wecom", "Supply request waiting", 1, WAIT), 1);
+    assert_int_equal(notify_fake_count_with(W.http, "wecom", "25 套"), 1); /* what is missing */
+    nw_settle(600);
+    assert_int_equal(notify_fake_count_with(W.http, "wecom", "Supply request waiting"), 1);
 }
 
 static ProtobufCMessage *s_welfare(const char *type, const ProtobufCMessage *req,

@@ -20,7 +20,7 @@
 #define S_KEY_PREFIX "supply:" /* namespace of supply keys in welfare's idem_reply */
 
 /* One service process serves one policy: set at start, read by the handlers. */
-static welfare_supply_policy_t s_policy = {10, 100000000};
+static welfare_supply_policy_t s_policy = {10, 100000000, 24};
 
 /* ---- policy and catalogue ------------------------------------------------------------------- */
 
@@ -62,7 +62,7 @@ static int s_item_check(const char *path, const Fc__V1__SupplyItem *it, fc_err_t
 int welfare_supply_policy_parse(const json_t *doc, welfare_supply_policy_t *out,
                                 const json_t **items_out, fc_err_t *err)
 {
-    welfare_supply_policy_t p = {10, 100000000};
+    welfare_supply_policy_t p = {10, 100000000, 24};
     const json_t *sup = fc_policy_get(doc, "supplies");
     int rc;
     if (items_out)
@@ -75,14 +75,16 @@ int welfare_supply_policy_parse(const json_t *doc, welfare_supply_policy_t *out,
         json_object_foreach((json_t *)sup, k, v)
         {
             if (k[0] != '_' && strcmp(k, "items") && strcmp(k, "need_due_hour") &&
-                strcmp(k, "max_quantity"))
+                strcmp(k, "max_quantity") && strcmp(k, "request_wait_hours"))
                 return fc_err_set(err, FC_EINVAL, "supplies", "unknown policy key \"%s\"", k);
         }
     }
     if ((rc = fc_policy_int(doc, "supplies.need_due_hour", 10, 0, 23, &p.need_due_hour, err)) !=
             FC_OK ||
         (rc = fc_policy_int(doc, "supplies.max_quantity", 100000000, 1, INT64_C(1000000000000),
-                            &p.max_quantity, err)) != FC_OK)
+                            &p.max_quantity, err)) != FC_OK ||
+        (rc = fc_policy_int(doc, "supplies.request_wait_hours", 24, 0, 24 * 366,
+                            &p.request_wait_hours, err)) != FC_OK)
         return rc;
     const json_t *items = sup ? json_object_get(sup, "items") : NULL;
     if (items && !json_is_object(items))
@@ -855,20 +857,32 @@ int welfare_supply_handle_needs(fc_service_t *svc, fc_call_t *call, fc_err_t *er
 int welfare_supply_sweep(welfare_ctx_t *c, int max, int *n_out, fc_err_t *err)
 {
     Fc__V1__SupplyNeed **due = NULL;
-    size_t n = 0;
+    Fc__V1__SupplyRequestRow **late = NULL;
+    size_t n = 0, nlate = 0;
     int rc;
     *n_out = 0;
     if ((rc = fc_pg_begin(c->pg, err)) != FC_OK)
         return rc;
+    /* needs not met by their due time, and requests waiting too long: each published once */
     if ((rc = wss_needs_overdue(c->pg, c->now_us, max, c->arena, &due, &n, err)) != FC_OK)
+        goto out;
+    if (s_policy.request_wait_hours > 0 &&
+        (rc = wss_requests_waiting(c->pg,
+                                   c->now_us - s_policy.request_wait_hours * 3600 * FC_US_PER_S,
+                                   c->now_us, max, c->arena, &late, &nlate, err)) != FC_OK)
         goto out;
     for (size_t i = 0; i < n && rc == FC_OK; i++)
         rc = s_publish_need(c, "welfare.supply_need_overdue", due[i], err);
+    for (size_t i = 0; i < nlate && rc == FC_OK; i++)
+        rc = s_publish_request(c, "welfare.supply_request_waiting", late[i], err);
     if (rc == FC_OK && (rc = fc_pg_commit(c->pg, err)) == FC_OK)
-        *n_out = (int)n;
+        *n_out = (int)(n + nlate);
     for (size_t i = 0; rc == FC_OK && i < n; i++)
         fc_log_info("welfare.supply_need_overdue", "need_id", FC_LI(due[i]->id), "post_code",
                     FC_LS(due[i]->post_code), "item", FC_LS(due[i]->item), NULL);
+    for (size_t i = 0; rc == FC_OK && i < nlate; i++)
+        fc_log_info("welfare.supply_request_waiting", "request_id", FC_LI(late[i]->id),
+                    "post_code", FC_LS(late[i]->post_code), "item", FC_LS(late[i]->item), NULL);
 out:
     if (fc_pg_in_tx(c->pg))
         fc_pg_rollback(c->pg);

@@ -16,6 +16,7 @@
 typedef struct {
     int64_t need_due_hour; /* a need without a due time is due at this local hour of its day */
     int64_t max_quantity;  /* the largest single receipt, transfer, issue, request or need */
+    int64_t request_wait_hours; /* a request waiting this long is chased once; 0 = never */
 } welfare_supply_policy_t;
 
 /* Checks the "supplies" key of a welfare policy document (absent = defaults, no items);
@@ -24,7 +25,8 @@ int welfare_supply_policy_parse(const json_t *doc, welfare_supply_policy_t *out,
                                 const json_t **items_out, fc_err_t *err);
 /* At start-up: loads the policy from dir and writes its items into the catalogue. */
 int welfare_supply_start(fc_service_t *svc, const char *dir, fc_err_t *err);
-/* The overdue-needs sweeper (own transaction; the connection must be idle). */
+/* The sweeper (own transaction; the connection must be idle): needs not met by their due
+ * time, and requests waiting longer than request_wait_hours, each published once. */
 int welfare_supply_sweep(welfare_ctx_t *c, int max, int *n_out, fc_err_t *err);
 /* intake.post_upserted, intake.duty_checked_in/_out into the projection (other types: no-op). */
 int welfare_supply_apply(welfare_ctx_t *c, const fc_event_t *ev, fc_err_t *err);

@@ -407,6 +407,36 @@ int wss_request_served(fc_pg_t *pg, int64_t id, int64_t qty, int64_t at_us, fc_e
                      3, v, NULL, err);
 }
 
+int wss_requests_waiting(fc_pg_t *pg, int64_t cutoff_us, int64_t now_us, int max,
+                         fc_arena_t *arena, Fc__V1__SupplyRequestRow ***out, size_t *n,
+                         fc_err_t *err)
+{
+    char cut[24], now[24], lim[16];
+    s_i64(cut, sizeof cut, cutoff_us);
+    s_i64(now, sizeof now, now_us);
+    snprintf(lim, sizeof lim, "%d", max);
+    const char *v[] = {cut, now, lim};
+    /* SKIP LOCKED: a serve run holding a request is not waited for; the next sweep sees it */
+    PGresult *r = fc_pg_exec(pg,
+                             "WITH due AS (SELECT id FROM supply_request WHERE served < quantity"
+                             " AND NOT cancelled AND wait_notified_us = 0"
+                             " AND requested_at_us <= $1::bigint ORDER BY requested_at_us, id"
+                             " LIMIT $3::int FOR UPDATE SKIP LOCKED)"
+                             " UPDATE supply_request q SET wait_notified_us = $2::bigint FROM due"
+                             " WHERE q.id = due.id RETURNING q.id",
+                             3, v, err);
+    if (!r)
+        return s_fail(err);
+    int rows = PQntuples(r), rc = FC_OK;
+    *out = fc_arena_alloc(arena, ((size_t)rows + 1) * sizeof **out);
+    *n = 0;
+    for (int k = 0; k < rows && rc == FC_OK; k++)
+        if ((rc = wss_request_get(pg, fc_pg_int(r, k, 0), NULL, arena, &(*out)[k], err)) == FC_OK)
+            *n = (size_t)k + 1;
+    PQclear(r);
+    return rc;
+}
+
 int wss_open_count(fc_pg_t *pg, const char *root, int *requests, int64_t *units, fc_err_t *err)
 {
     const char *v[] = {root};

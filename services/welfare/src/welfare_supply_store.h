@@ -69,6 +69,11 @@ int wss_requests(fc_pg_t *pg, const char *root, const char *item, const char *st
                  fc_arena_t *arena, Fc__V1__SupplyRequestRow ***out, size_t *n, fc_err_t *err);
 /* Adds qty to a request's served count. */
 int wss_request_served(fc_pg_t *pg, int64_t id, int64_t qty, int64_t at_us, fc_err_t *err);
+/* Marks up to max open requests made at or before cutoff_us and not chased yet as chased
+ * (now_us) and returns them, each once. */
+int wss_requests_waiting(fc_pg_t *pg, int64_t cutoff_us, int64_t now_us, int max,
+                         fc_arena_t *arena, Fc__V1__SupplyRequestRow ***out, size_t *n,
+                         fc_err_t *err);
 /* Requests (under root) still open; *units the quantity they wait for. */
 int wss_open_count(fc_pg_t *pg, const char *root, int *requests, int64_t *units, fc_err_t *err);
 

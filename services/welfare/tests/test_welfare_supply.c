@@ -2,7 +2,8 @@
  * (seed 000 §3): requests served frontline first (class I before II, more on duty first, then
  * the oldest), partially when short; stock never negative while replicas and many clients race
  * serve runs and issues; idempotent receipts; bad input refused naming the field with nothing
- * changed; a daily need not met in time published once as overdue; fcctl end to end; and the
+ * changed; a daily need not met in time published once as overdue, a request waiting too long
+ * chased once; fcctl end to end; and the
  * checker (welfare.check) over the in-kind ledger, which must catch a corrupted balance. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -695,6 +696,19 @@ static void test_need_overdue_once(void **state)
                      0);
     assert_non_null(strstr(out, "逾期未保障"));
     free(out);
+
+    /* requests still (partly) waiting after request_wait_hours (24) are chased, each once */
+    long long open = wt_q("SELECT count(*) FROM welfare.supply_request WHERE served < quantity");
+    long long waiting0 = wt_welfare_events(g, "welfare.supply_request_waiting", -1);
+    assert_true(open > 0); /* left by the race above */
+    assert_int_equal(waiting0, 0);
+    wt_clock(g, g->now_us + 25 * WT_HOUR);
+    assert_int_equal(wt_welfare_events(g, "welfare.supply_request_waiting", open), open);
+    fc_h_sleep_ms(500);
+    assert_int_equal(wt_welfare_events(g, "welfare.supply_request_waiting", -1), open);
+    assert_int_equal(wt_q("SELECT count(*) FROM welfare.supply_request WHERE served < quantity"
+                          " AND wait_notified_us > 0"),
+                     open);
 }
 
 /* fcctl end to end: transfer down, request, serve, stock, requests. */
