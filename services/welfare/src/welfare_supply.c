@@ -881,8 +881,8 @@ int welfare_supply_sweep(welfare_ctx_t *c, int max, int *n_out, fc_err_t *err)
         fc_log_info("welfare.supply_need_overdue", "need_id", FC_LI(due[i]->id), "post_code",
                     FC_LS(due[i]->post_code), "item", FC_LS(due[i]->item), NULL);
     for (size_t i = 0; rc == FC_OK && i < nlate; i++)
-        fc_log_info("welfare.supply_request_waiting", "request_id", FC_LI(late[i]->id),
-                    "post_code", FC_LS(late[i]->post_code), "item", FC_LS(late[i]->item), NULL);
+        fc_log_info("welfare.supply_request_waiting", "request_id", FC_LI(late[i]->id), "post_code",
+                    FC_LS(late[i]->post_code), "item", FC_LS(late[i]->item), NULL);
 out:
     if (fc_pg_in_tx(c->pg))
         fc_pg_rollback(c->pg);

@@ -407,9 +407,8 @@ int wss_request_served(fc_pg_t *pg, int64_t id, int64_t qty, int64_t at_us, fc_e
                      3, v, NULL, err);
 }
 
-int wss_requests_waiting(fc_pg_t *pg, int64_t cutoff_us, int64_t now_us, int max,
-                         fc_arena_t *arena, Fc__V1__SupplyRequestRow ***out, size_t *n,
-                         fc_err_t *err)
+int wss_requests_waiting(fc_pg_t *pg, int64_t cutoff_us, int64_t now_us, int max, fc_arena_t *arena,
+                         Fc__V1__SupplyRequestRow ***out, size_t *n, fc_err_t *err)
 {
     char cut[24], now[24], lim[16];
     s_i64(cut, sizeof cut, cutoff_us);

@@ -70,7 +70,8 @@ static void test_bad_values(void **state)
         {"{\"supplies\": {\"items\": {\"Mask\": {\"name\": \"口罩\", \"unit\": \"只\","
          " \"category\": \"protective\"}}}}",
          "supplies.items.Mask.code"},
-        {"{\"supplies\": {\"items\": {\"mask\": {\"unit\": \"只\", \"category\": \"protective\"}}}}",
+        {"{\"supplies\": {\"items\": {\"mask\": {\"unit\": \"只\", \"category\": "
+         "\"protective\"}}}}",
          "supplies.items.mask.name"},
         {"{\"supplies\": {\"items\": {\"mask\": {\"name\": \"口罩\", \"category\": \"daily\"}}}}",
          "supplies.items.mask.unit"},
