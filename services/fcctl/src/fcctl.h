@@ -66,5 +66,6 @@ extern const fcctl_cmd_t fcctl_notify_cmds[];
 extern const fcctl_cmd_t fcctl_report_cmds[];
 extern const fcctl_cmd_t fcctl_gateway_cmds[];
 extern const fcctl_cmd_t fcctl_play_cmds[];
+extern const fcctl_cmd_t fcctl_supply_cmds[];
 
 #endif

@@ -12,7 +12,8 @@
 static const fcctl_cmd_t *s_tables[] = {fcctl_health_cmds,  fcctl_intake_cmds,
                                         fcctl_rotation_cmds, fcctl_welfare_cmds,
                                         fcctl_notify_cmds,   fcctl_report_cmds,
-                                        fcctl_gateway_cmds, fcctl_play_cmds};
+                                        fcctl_gateway_cmds, fcctl_play_cmds,
+                                        fcctl_supply_cmds};
 
 static void s_usage(FILE *out)
 {

@@ -534,6 +534,98 @@ out:
     return rc;
 }
 
+/* A post's daily need (meals, lodging, warmth, night duty, transport) not met by its due time
+ * (000 §3): the organisation department of the post's subsidiary is reminded, once per need
+ * (welfare publishes it once; the reminder's key is the need and its day). */
+static int s_supply_need(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
+{
+    Fc__V1__SupplyNeedEvent *m =
+        (Fc__V1__SupplyNeedEvent *)s_unpack(&fc__v1__supply_need_event__descriptor, ev, err);
+    if (!m)
+        return FC_EINVAL;
+    json_t *vars = NULL;
+    const Fc__V1__SupplyNeed *n = m->need;
+    int rc = n ? s_need(n->post_code, "need.post_code", ev, err)
+               : fc_err_set(err, FC_EINVAL, "need", "event %s has no need", ev->type);
+    if (rc == FC_OK)
+        rc = s_need(n->org_code, "need.org_code", ev, err);
+    if (rc == FC_OK)
+        rc = s_need(n->day, "need.day", ev, err);
+    if (rc == FC_OK && n->id <= 0)
+        rc = fc_err_set(err, FC_EINVAL, "need.id", "event %s has no need id", ev->type);
+    if (rc != FC_OK)
+        goto out;
+    notify_person_info_t info;
+    memset(&info, 0, sizeof info);
+    if ((rc = notify_store_org_info(pg, n->org_code, &info, err)) != FC_OK)
+        goto out;
+    char qty[32], subject[48];
+    snprintf(qty, sizeof qty, "%" PRId64, n->quantity);
+    vars = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "org_name", info.org_name,
+                     "subsidiary_name", info.subsidiary_name, "post_code", n->post_code,
+                     "post_name", n->post_name[0] ? n->post_name : n->post_code, "item_name",
+                     n->item_name[0] ? n->item_name : n->item, "quantity", qty, "unit", n->unit,
+                     "day", n->day, "detail", n->detail);
+    notify_vars_time(vars, "need_due_local", n->due_us);
+    snprintf(subject, sizeof subject, "supply_need:%" PRId64, n->id);
+    static const char *to[] = {"subsidiary"};
+    int64_t at = m->at_us ? m->at_us : ev->at_us;
+    notify_reminder_spec_t r = {"supply_need_overdue", subject, n->day, "", n->org_code, at, 0, 0,
+                                0, to, 1, NULL};
+    r.urgent = notify_policy_urgent(&app->policy, r.kind);
+    int created = 0;
+    rc = notify_remind_add(app, pg, &r, vars, fc_clock_now_us(), &created, err);
+out:
+    json_decref(vars);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}
+
+/* A post's request for supplies still not served in full after the policy's wait (000 §3:
+ * the front line first): the post's subsidiary's organisation department, once per request. */
+static int s_supply_request(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
+{
+    Fc__V1__SupplyRequestEvent *m =
+        (Fc__V1__SupplyRequestEvent *)s_unpack(&fc__v1__supply_request_event__descriptor, ev, err);
+    if (!m)
+        return FC_EINVAL;
+    json_t *vars = NULL;
+    const Fc__V1__SupplyRequestRow *q = m->request;
+    int rc = q ? s_need(q->post_code, "request.post_code", ev, err)
+               : fc_err_set(err, FC_EINVAL, "request", "event %s has no request", ev->type);
+    if (rc == FC_OK)
+        rc = s_need(q->org_code, "request.org_code", ev, err);
+    if (rc == FC_OK && q->id <= 0)
+        rc = fc_err_set(err, FC_EINVAL, "request.id", "event %s has no request id", ev->type);
+    if (rc != FC_OK)
+        goto out;
+    notify_person_info_t info;
+    memset(&info, 0, sizeof info);
+    if ((rc = notify_store_org_info(pg, q->org_code, &info, err)) != FC_OK)
+        goto out;
+    char qty[32], lack[32], subject[48];
+    snprintf(qty, sizeof qty, "%" PRId64, q->quantity);
+    snprintf(lack, sizeof lack, "%" PRId64, q->quantity - q->served);
+    vars = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "org_name", info.org_name,
+                     "subsidiary_name", info.subsidiary_name, "post_code", q->post_code,
+                     "post_name", q->post_name[0] ? q->post_name : q->post_code, "item_name",
+                     q->item_name[0] ? q->item_name : q->item, "quantity", qty, "lacking", lack,
+                     "unit", q->unit);
+    notify_vars_time(vars, "requested_local", q->requested_at_us);
+    snprintf(subject, sizeof subject, "supply_request:%" PRId64, q->id);
+    static const char *to[] = {"subsidiary"};
+    int64_t at = m->at_us ? m->at_us : ev->at_us;
+    notify_reminder_spec_t r = {"supply_request_waiting", subject, "", "", q->org_code, at, 0, 0,
+                                0, to, 1, NULL};
+    r.urgent = notify_policy_urgent(&app->policy, r.kind);
+    int created = 0;
+    rc = notify_remind_add(app, pg, &r, vars, fc_clock_now_us(), &created, err);
+out:
+    json_decref(vars);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}
+
 int notify_on_welfare(void *svc, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
 {
     notify_app_t *app = notify_app(svc);
@@ -550,6 +642,10 @@ int notify_on_welfare(void *svc, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *er
         return s_benefit(app, pg, ev, 1, err);
     if (strcmp(t, "welfare.benefit_case_closed") == 0)
         return s_benefit(app, pg, ev, 2, err);
+    if (strcmp(t, "welfare.supply_need_overdue") == 0)
+        return s_supply_need(app, pg, ev, err);
+    if (strcmp(t, "welfare.supply_request_waiting") == 0)
+        return s_supply_request(app, pg, ev, err);
     return FC_OK;
 }
 

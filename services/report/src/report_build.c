@@ -359,6 +359,23 @@ static int s_missing(const Fc__V1__ReportSection *s)
         PQclear(r_);                                                                               \
     } while (0)
 
+/* supplies (000 §3; docs/report-definitions.md §15) */
+static const col_t s_supply_units[] = {UNIT_COLS,
+                                       {"requests_made", "本周物资申请", "int", NULL},
+                                       {"requests_served", "本周保障到位", "int", NULL},
+                                       {"requests_open", "周末待保障申请", "int", NULL},
+                                       {"needs_due", "本周到期日常需求", "int", NULL},
+                                       {"needs_in_time", "按时落实", "int", NULL},
+                                       {"needs_not_in_time", "逾期未落实", "int", NULL},
+                                       {"needs_open", "周末未落实", "int", NULL}};
+static const col_t s_supply_stock[] = {
+    {"key", "键", "text", NULL},           {"unit", "单位代码", "text", NULL},
+    {"item", "物资", "text", NULL},        {"measure", "计量单位", "text", NULL},
+    {"stock_end", "周末库存", "int", NULL}, {"received", "本周入库", "int", NULL},
+    {"moved_in", "本周调入", "int", NULL}, {"moved_out", "本周调出", "int", NULL},
+    {"issued", "本周发放", "int", NULL},   {"cover_days", "可用天数", "int", NULL},
+    {"waiting", "周末待保障数量", "int", NULL}};
+
 static const char *const s_src_intake[] = {"intake", NULL};
 static const char *const s_src_rotation[] = {"rotation", "intake", NULL};
 static const char *const s_src_welfare[] = {"welfare", NULL};
@@ -547,6 +564,14 @@ static int s_sections(s_ctx_t *c, const report_source_t *srcs, Fc__V1__ReportWee
                   1, 0, -1);
         ADD_TABLE(s, report_store_q_village_list(pg, wk, max, err), "list", "本周驻村名单",
                   s_village_list, 0, 1, 8);
+    }
+
+    s = secs[n++] = s_section(c, "supplies", "防护物资与生活保障", s_src_welfare, srcs);
+    if (!s_missing(s)) {
+        ADD_TABLE(s, report_store_q_supply_units(pg, wk, err), "by_unit",
+                  "物资申请与日常保障需求", s_supply_units, 1, 0, -1);
+        ADD_TABLE(s, report_store_q_supply_stock(pg, wk, max, err), "stock",
+                  "库存、可用天数与待保障数量", s_supply_stock, 0, 0, 11);
     }
     assert(n <= S_MAX_SECTIONS); /* a new section past the room: raise S_MAX_SECTIONS */
     rep->sections = secs;

@@ -258,6 +258,41 @@ int report_on_welfare_event(void *app, fc_pg_t *pg, const fc_event_t *ev, fc_err
             if (rc == FC_OK)
                 rc = report_store_benefit(pg, m, what, m->at_us ? m->at_us : ev->at_us, err);
         }
+    } else if (strcmp(ev->type, "welfare.supply_moved") == 0) {
+        /* supplies (000 §3): stock movements, requests and daily needs */
+        UNPACK(Fc__V1__SupplyMoved, fc__v1__supply_moved__descriptor, m);
+        rc = m->transfer_id > 0 && m->quantity > 0
+                 ? s_need(m->from_org, "from_org", err)
+                 : fc_err_set(err, FC_EINVAL, "transfer_id", "event lacks transfer_id or quantity");
+        if (rc == FC_OK)
+            rc = s_need(m->item, "item", err);
+        if (rc == FC_OK) {
+            if (!m->at_us)
+                m->at_us = ev->at_us;
+            rc = report_store_supply_moved(pg, m, err);
+        }
+    } else if (strcmp(ev->type, "welfare.supply_requested") == 0 ||
+               strcmp(ev->type, "welfare.supply_request_served") == 0) {
+        UNPACK(Fc__V1__SupplyRequestEvent, fc__v1__supply_request_event__descriptor, m);
+        rc = m->request && m->request->id > 0
+                 ? s_need(m->request->org_code, "request.org_code", err)
+                 : fc_err_set(err, FC_EINVAL, "request", "event lacks request.id");
+        if (rc == FC_OK)
+            rc = s_need(m->request->item, "request.item", err);
+        if (rc == FC_OK)
+            rc = report_store_supply_request(pg, m->request, m->at_us ? m->at_us : ev->at_us, err);
+    } else if (strncmp(ev->type, "welfare.supply_need_", 20) == 0) {
+        const char *step = ev->type + 20;
+        UNPACK(Fc__V1__SupplyNeedEvent, fc__v1__supply_need_event__descriptor, m);
+        rc = m->need && m->need->id > 0
+                 ? s_need(m->need->org_code, "need.org_code", err)
+                 : fc_err_set(err, FC_EINVAL, "need", "event lacks need.id");
+        if (rc == FC_OK)
+            rc = s_need(m->need->day, "need.day", err);
+        if (rc == FC_OK && (!strcmp(step, "recorded") || !strcmp(step, "met") ||
+                            !strcmp(step, "overdue")))
+            rc = report_store_supply_need(pg, m->need, step, m->at_us ? m->at_us : ev->at_us,
+                                          err);
     } else if (strcmp(ev->type, "welfare.funds_moved") == 0) {
         UNPACK(Fc__V1__FundsMoved, fc__v1__funds_moved__descriptor, m);
         rc = m->transfer_id > 0

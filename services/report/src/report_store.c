@@ -1555,3 +1555,160 @@ PGresult *report_store_q_benefits(fc_pg_t *pg, const report_week_t *wk, int64_t 
         " coalesce(a.open_at_end, 0), coalesce(a.overdue_at_end, 0)" BY_UNIT_FROM BY_UNIT_ORDER,
         3, p, err);
 }
+
+/* ---- supplies (welfare's supply events; docs/report-definitions.md §15) -------------------- */
+
+int report_store_supply_moved(fc_pg_t *pg, const Fc__V1__SupplyMoved *m, fc_err_t *err)
+{
+    char id[24], q[24], req[24], at[24];
+    I64(id, m->transfer_id);
+    I64(q, m->quantity);
+    I64(req, m->request_id);
+    I64(at, m->at_us);
+    const char *p[] = {id, m->kind, m->item, m->item_name, m->unit, q, m->from_org, m->to_org,
+                       m->post_code, req, at};
+    return fc_pg_cmd(pg,
+                     "INSERT INTO supply_moved (transfer_id, kind, item, item_name, unit,"
+                     " quantity, from_org, to_org, post_code, request_id, at_us)"
+                     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+                     " ON CONFLICT (transfer_id) DO NOTHING",
+                     11, p, NULL, err);
+}
+
+int report_store_supply_request(fc_pg_t *pg, const Fc__V1__SupplyRequestRow *q, int64_t at_us,
+                                fc_err_t *err)
+{
+    char id[24], qty[24], req[24], at[24], served[24], risk[16];
+    I64(id, q->id);
+    I64(qty, q->quantity);
+    I64(req, q->requested_at_us);
+    I64(at, at_us);
+    I64(served, q->served);
+    I64(risk, q->risk_class);
+    const char *p[] = {id,  q->post_code, q->org_code, q->item, q->item_name, q->unit, qty, req,
+                       at,  served,       risk};
+    int rc = fc_pg_cmd(pg,
+                       "INSERT INTO supply_request (request_id, post_code, org_code, item,"
+                       " item_name, unit, quantity, requested_us, served_us, risk_class)"
+                       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+                       " CASE WHEN $10::bigint >= $7::bigint THEN $9::bigint END, $11)"
+                       " ON CONFLICT (request_id) DO UPDATE SET served_us ="
+                       " coalesce(supply_request.served_us, EXCLUDED.served_us)",
+                       11, p, NULL, err);
+    const char *ps[] = {id, served, at};
+    if (rc == FC_OK && q->served > 0)
+        rc = fc_pg_cmd(pg,
+                       "INSERT INTO supply_request_served (request_id, served, at_us)"
+                       " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                       3, ps, NULL, err);
+    return rc;
+}
+
+int report_store_supply_need(fc_pg_t *pg, const Fc__V1__SupplyNeed *n, const char *step,
+                             int64_t at_us, fc_err_t *err)
+{
+    char id[24], qty[24], due[24], at[24];
+    I64(id, n->id);
+    I64(qty, n->quantity);
+    I64(due, n->due_us);
+    I64(at, at_us);
+    const char *p[] = {id, n->post_code, n->org_code, n->day, n->item, qty, due, at, step};
+    /* recorded (again, while not met) updates quantity and due time; met and overdue stamp
+     * their time once */
+    return fc_pg_cmd(pg,
+                     "INSERT INTO supply_need AS s (need_id, post_code, org_code, day, item,"
+                     " quantity, due_us, recorded_us, met_us, overdue_us)"
+                     " VALUES ($1, $2, $3, $4::date, $5, $6, $7, $8,"
+                     " CASE WHEN $9 = 'met' THEN $8::bigint END,"
+                     " CASE WHEN $9 = 'overdue' THEN $8::bigint END)"
+                     " ON CONFLICT (need_id) DO UPDATE SET"
+                     " quantity = CASE WHEN $9 = 'recorded' AND s.met_us IS NULL"
+                     "  THEN EXCLUDED.quantity ELSE s.quantity END,"
+                     " due_us = CASE WHEN $9 = 'recorded' AND s.met_us IS NULL"
+                     "  THEN EXCLUDED.due_us ELSE s.due_us END,"
+                     " met_us = coalesce(s.met_us, EXCLUDED.met_us),"
+                     " overdue_us = coalesce(s.overdue_us, EXCLUDED.overdue_us)",
+                     9, p, NULL, err);
+}
+
+/* $1 week start, $2 week end. A request is open at a time when it was made before it and
+ * what had been served by then is less than asked. */
+#define SUPPLY_OPEN_CTE                                                                            \
+    "WITH q AS (SELECT r.*, m.unit_code, coalesce((SELECT max(s.served)"                           \
+    "  FROM supply_request_served s WHERE s.request_id = r.request_id AND s.at_us < $2), 0)"       \
+    "  served_end FROM supply_request r JOIN rpt_map m ON m.org_code = r.org_code"                 \
+    "  WHERE r.requested_us < $2)"
+
+PGresult *report_store_q_supply_units(fc_pg_t *pg, const report_week_t *wk, fc_err_t *err)
+{
+    WEEK_PARAMS(wk);
+    const char *p[] = {ws, we};
+    return fc_pg_exec(
+        pg,
+        SUPPLY_OPEN_CTE ","
+        " qa AS (SELECT unit_code,"
+        "  count(*) FILTER (WHERE requested_us >= $1) made,"
+        "  count(*) FILTER (WHERE served_us >= $1 AND served_us < $2) served,"
+        "  count(*) FILTER (WHERE served_end < quantity) open_end"
+        "  FROM q GROUP BY GROUPING SETS ((unit_code), ())),"
+        " na AS (SELECT m.unit_code,"
+        "  count(*) FILTER (WHERE n.due_us >= $1 AND n.due_us < $2) due,"
+        "  count(*) FILTER (WHERE n.due_us >= $1 AND n.due_us < $2 AND n.met_us <= n.due_us)"
+        "   in_time,"
+        "  count(*) FILTER (WHERE n.due_us >= $1 AND n.due_us < $2"
+        "   AND (n.met_us IS NULL OR n.met_us > n.due_us)) not_in_time,"
+        "  count(*) FILTER (WHERE n.recorded_us < $2 AND (n.met_us IS NULL OR n.met_us >= $2))"
+        "   open_end"
+        "  FROM supply_need n JOIN rpt_map m ON m.org_code = n.org_code"
+        "  GROUP BY GROUPING SETS ((m.unit_code), ()))"
+        " SELECT r.unit_code, r.name, coalesce(qa.made, 0), coalesce(qa.served, 0),"
+        " coalesce(qa.open_end, 0), coalesce(na.due, 0), coalesce(na.in_time, 0),"
+        " coalesce(na.not_in_time, 0), coalesce(na.open_end, 0)"
+        " FROM rpt_rows r LEFT JOIN qa ON qa.unit_code IS NOT DISTINCT FROM r.unit_code"
+        " LEFT JOIN na ON na.unit_code IS NOT DISTINCT FROM r.unit_code" BY_UNIT_ORDER,
+        2, p, err);
+}
+
+PGresult *report_store_q_supply_stock(fc_pg_t *pg, const report_week_t *wk, int limit,
+                                      fc_err_t *err)
+{
+    WEEK_PARAMS(wk);
+    char lim[16];
+    I64(lim, limit);
+    const char *p[] = {ws, we, lim};
+    /* stock of a unit = what entered its subtree (receipts, transfers from outside it) less
+     * what left it (transfers out of it, issues) before the week's end */
+    return fc_pg_exec(
+        pg,
+        SUPPLY_OPEN_CTE ","
+        " mv AS (SELECT * FROM supply_moved WHERE at_us < $2),"
+        " d AS (SELECT m.unit_code, mv.item, mv.quantity q, 'receipt' k, mv.at_us FROM mv"
+        "  JOIN rpt_map m ON m.org_code = mv.from_org WHERE mv.kind = 'receipt'"
+        "  UNION ALL SELECT m.unit_code, mv.item, -mv.quantity, mv.kind || '_out', mv.at_us"
+        "  FROM mv JOIN rpt_map m ON m.org_code = mv.from_org WHERE mv.kind <> 'receipt'"
+        "  UNION ALL SELECT m.unit_code, mv.item, mv.quantity, 'transfer_in', mv.at_us FROM mv"
+        "  JOIN rpt_map m ON m.org_code = mv.to_org WHERE mv.kind = 'transfer'),"
+        " s AS (SELECT unit_code, item, sum(q) stock_end,"
+        "  coalesce(sum(q) FILTER (WHERE k = 'receipt' AND at_us >= $1), 0) received,"
+        "  coalesce(sum(q) FILTER (WHERE k = 'transfer_in' AND at_us >= $1), 0) moved_in,"
+        "  coalesce(-sum(q) FILTER (WHERE k = 'transfer_out' AND at_us >= $1), 0) moved_out,"
+        "  coalesce(-sum(q) FILTER (WHERE k = 'issue_out' AND at_us >= $1), 0) issued"
+        "  FROM d GROUP BY unit_code, item),"
+        " w AS (SELECT unit_code, item, sum(quantity - served_end) waiting FROM q"
+        "  WHERE served_end < quantity GROUP BY unit_code, item),"
+        " x AS (SELECT coalesce(s.unit_code, w.unit_code) unit_code,"
+        "  coalesce(s.item, w.item) item, coalesce(s.stock_end, 0) stock_end,"
+        "  coalesce(s.received, 0) received, coalesce(s.moved_in, 0) moved_in,"
+        "  coalesce(s.moved_out, 0) moved_out, coalesce(s.issued, 0) issued,"
+        "  coalesce(w.waiting, 0) waiting FROM s FULL JOIN w"
+        "  ON w.unit_code = s.unit_code AND w.item = s.item)"
+        " SELECT x.unit_code || ':' || x.item, x.unit_code,"
+        " coalesce((SELECT item_name FROM supply_moved WHERE item = x.item LIMIT 1),"
+        "  (SELECT item_name FROM supply_request WHERE item = x.item LIMIT 1), x.item),"
+        " coalesce((SELECT unit FROM supply_moved WHERE item = x.item LIMIT 1),"
+        "  (SELECT unit FROM supply_request WHERE item = x.item LIMIT 1), ''),"
+        " x.stock_end, x.received, x.moved_in, x.moved_out, x.issued,"
+        " CASE WHEN x.issued > 0 THEN x.stock_end * 7 / x.issued END, x.waiting,"
+        " count(*) OVER () FROM x ORDER BY x.unit_code, x.item LIMIT $3",
+        3, p, err);
+}

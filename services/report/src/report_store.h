@@ -206,5 +206,20 @@ int report_store_benefit(fc_pg_t *pg, const Fc__V1__BenefitCaseEvent *m, const c
  * overdue_at_end (open, its step past its deadline at the week end, or now if sooner). */
 PGresult *report_store_q_benefits(fc_pg_t *pg, const report_week_t *wk, int64_t now_us,
                                   fc_err_t *err);
+/* ---- supplies (welfare's supply events, seed 000 §3; docs/report-definitions.md §15) ---- */
+int report_store_supply_moved(fc_pg_t *pg, const Fc__V1__SupplyMoved *m, fc_err_t *err);
+/* A request as published (requested or served): the served quantity is recorded at at_us. */
+int report_store_supply_request(fc_pg_t *pg, const Fc__V1__SupplyRequestRow *q, int64_t at_us,
+                                fc_err_t *err);
+/* step: recorded | met | overdue. */
+int report_store_supply_need(fc_pg_t *pg, const Fc__V1__SupplyNeed *n, const char *step,
+                             int64_t at_us, fc_err_t *err);
+/* By unit: unit_code, name, requests made, requests served in full, requests open at the end,
+ * needs due, needs met in time, needs not met in time, needs still open at the end. */
+PGresult *report_store_q_supply_units(fc_pg_t *pg, const report_week_t *wk, fc_err_t *err);
+/* Per unit and item: key, unit_code, item_name, measure unit, stock at the end, received,
+ * transferred in, transferred out, issued, cover days, units waiting at the end, window count. */
+PGresult *report_store_q_supply_stock(fc_pg_t *pg, const report_week_t *wk, int limit,
+                                      fc_err_t *err);
 
 #endif

@@ -1329,9 +1329,11 @@ static void test_weekly_report(void **state)
     assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
     assert_int_equal(s_generate_report("2026-W46", "", &meta, &err), FC_OK);
     assert_string_equal(meta->completeness, "partial");
-    assert_int_equal(meta->n_missing_sections, 2); /* funds and benefits: welfare's sections */
+    /* welfare's sections: funds, benefits and supplies */
+    assert_int_equal(meta->n_missing_sections, 3);
     assert_string_equal(meta->missing_sections[0], "funds");
     assert_string_equal(meta->missing_sections[1], "benefits");
+    assert_string_equal(meta->missing_sections[2], "supplies");
     got = s_get(meta->report_id);
     protobuf_c_message_free_unpacked(&meta->base, NULL);
     const Fc__V1__ReportSection *funds = rc_section(got->report, "funds");

@@ -1,5 +1,6 @@
 /* welfare_check: runs the ledger's invariants and collects what is wrong. */
 #include "welfare_check.h"
+#include "welfare_supply_store.h"
 #include "fc_log.h"
 #include "fc_mem.h"
 
@@ -41,6 +42,11 @@ int welfare_check_run(welfare_check_t *self, fc_pg_t *pg, fc_err_t *err)
 {
     s_clear(self);
     int rc = welfare_store_check(pg, on_violation, self, &self->stats, err);
+    /* the in-kind ledger of the supplies, under the same rules */
+    wss_check_stats_t supply;
+    memset(&supply, 0, sizeof supply);
+    if (rc == FC_OK)
+        rc = wss_check(pg, on_violation, self, &supply, err);
     self->ok = rc == FC_OK && self->nviolations == 0;
     return rc;
 }

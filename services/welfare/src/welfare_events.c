@@ -2,6 +2,7 @@
 #include "welfare_events.h"
 #include "welfare_family.h"
 #include "welfare_rules.h"
+#include "welfare_supply.h"
 #include "fc/v1/intake.pb-c.h"
 #include "fc_clock.h"
 #include "fc_log.h"
@@ -219,6 +220,10 @@ static int on_hardship(welfare_ctx_t *c, const fc_event_t *ev, int closed, fc_er
 
 int welfare_events_apply(welfare_ctx_t *c, const fc_event_t *ev, fc_err_t *err)
 {
+    /* posts and duty on now, for the supplies' serving order (welfare_supply.c) */
+    int src = welfare_supply_apply(c, ev, err);
+    if (src != FC_OK)
+        return src;
     if (strcmp(ev->type, "intake.org_upserted") == 0)
         return on_org(c, ev, err);
     if (strcmp(ev->type, "intake.person_upserted") == 0)

@@ -249,7 +249,8 @@ int welfare_policy_parse(const json_t *doc, welfare_policy_t *out, fc_err_t *err
     int rc;
     static const char *const top[] = {"max_transfer_fen", "pending_ttl_days", "kinds",
                                       "family_care",
-                                      "benefit", /* welfare_benefit_policy_parse */
+                                      "benefit",  /* welfare_benefit_policy_parse */
+                                      "supplies", /* welfare_supply */
                                       NULL};
     static const char *const kinds[] = {"condolence", "frontline_subsidy", "epidemic_allowance",
                                         "hardship",   "insurance_claim",   NULL};

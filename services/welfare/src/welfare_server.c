@@ -10,6 +10,7 @@
 #include "welfare_flow.h"
 #include "welfare_rules.h"
 #include "welfare_store.h"
+#include "welfare_supply.h"
 #include "fc/v1/welfare.pb-c.h"
 #include "fc_clock.h"
 #include "fc_log.h"
@@ -670,6 +671,31 @@ const fc_route_t welfare_routes[] = {
      handle_benefit_refuse, FC_ROUTE_WRITE},
     {"welfare.benefit_show", &fc__v1__benefit_show_request__descriptor, handle_benefit_show, 0},
     {"welfare.benefit_list", &fc__v1__benefit_list_request__descriptor, handle_benefit_list, 0},
+    /* supplies (welfare_supply.c) */
+    {"welfare.supply_item_set", &fc__v1__supply_item_set_request__descriptor,
+     welfare_supply_handle_item_set, FC_ROUTE_WRITE},
+    {"welfare.supply_items", &fc__v1__supply_items_request__descriptor,
+     welfare_supply_handle_items, 0},
+    {"welfare.supply_receive", &fc__v1__supply_receive_request__descriptor,
+     welfare_supply_handle_receive, FC_ROUTE_WRITE},
+    {"welfare.supply_transfer", &fc__v1__supply_transfer_request__descriptor,
+     welfare_supply_handle_transfer, FC_ROUTE_WRITE},
+    {"welfare.supply_issue", &fc__v1__supply_issue_request__descriptor,
+     welfare_supply_handle_issue, FC_ROUTE_WRITE},
+    {"welfare.supply_request", &fc__v1__supply_request_new__descriptor,
+     welfare_supply_handle_request, FC_ROUTE_WRITE},
+    {"welfare.supply_serve", &fc__v1__supply_serve_request__descriptor,
+     welfare_supply_handle_serve, FC_ROUTE_WRITE},
+    {"welfare.supply_requests", &fc__v1__supply_requests_request__descriptor,
+     welfare_supply_handle_requests, 0},
+    {"welfare.supply_stock", &fc__v1__supply_stock_request__descriptor,
+     welfare_supply_handle_stock, 0},
+    {"welfare.supply_need_record", &fc__v1__supply_need_record_request__descriptor,
+     welfare_supply_handle_need_record, FC_ROUTE_WRITE},
+    {"welfare.supply_need_met", &fc__v1__supply_need_met_request__descriptor,
+     welfare_supply_handle_need_met, FC_ROUTE_WRITE},
+    {"welfare.supply_needs", &fc__v1__supply_needs_request__descriptor,
+     welfare_supply_handle_needs, 0},
 };
 const size_t welfare_nroutes = sizeof welfare_routes / sizeof welfare_routes[0];
 
@@ -699,6 +725,10 @@ int welfare_server_start(fc_service_t *svc, fc_err_t *err)
     if (rc == FC_OK)
         rc = welfare_benefit_policy_load(fc_config_str(cfg, "FC_POLICY_DIR"), &app->benefit, err);
     if (rc != FC_OK) {
+        free(app);
+        return rc;
+    }
+    if ((rc = welfare_supply_start(svc, fc_config_str(cfg, "FC_POLICY_DIR"), err)) != FC_OK) {
         free(app);
         return rc;
     }
@@ -732,6 +762,10 @@ void welfare_server_tick(fc_service_t *svc)
     fc_err_clear(&err);
     if (welfare_family_sweep(&c, app->sweep_batch, &m, &err) != FC_OK)
         fc_log_warn("welfare.family_sweep_failed", "error", FC_LS(err.message), NULL);
+    fc_err_clear(&err);
+    int o = 0;
+    if (welfare_supply_sweep(&c, app->sweep_batch, &o, &err) != FC_OK)
+        fc_log_warn("welfare.supply_sweep_failed", "error", FC_LS(err.message), NULL);
     if (n || m)
         fc_log_info("welfare.swept", "disbursements", FC_LI(n), "family_visits_due", FC_LI(m),
                     NULL);
