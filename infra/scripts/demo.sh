@@ -139,6 +139,8 @@ SELECT 'pay_' || kind, count(*) FILTER (WHERE state = 'paid'),
 FROM welfare.disbursement GROUP BY kind;
 SELECT 'visits', count(*), count(*) FILTER (WHERE state = 'done' AND done_us <= due_us),
        count(*) FILTER (WHERE escalated) FROM notify.task WHERE kind = 'incident_visit';
+SELECT 'benefit', count(*), count(*) FILTER (WHERE kind = 'work_injury'),
+       count(*) FILTER (WHERE kind IN ('death_on_duty', 'martyr')) FROM welfare.benefit_case;
 SELECT 'messages', count(*) FROM notify.message;
 SELECT 'del_' || channel, count(*) FILTER (WHERE state = 'sent'), count(*) FROM notify.delivery
 GROUP BY channel;
@@ -155,6 +157,7 @@ sent=$(awk -F'|' '$1 ~ /^del_/ { s += $2 } END { print s + 0 }' "$FC_VAR_DIR/sum
   echo "意外事件：$(get incidents) 起（殉职 $(get incidents 3)，感染 $(get incidents 4)）；应看望 $(get visits) 人，24 小时内办结 $(get visits 3)，逾期升级 $(get visits 4)"
   echo "临时性工作补助：$(get pay_frontline_subsidy) 笔，$(yuan "$(get pay_frontline_subsidy 3)") 元"
   echo "慰问金：$(get pay_condolence) 笔，$(yuan "$(get pay_condolence 3)") 元；困难帮扶：已发 $(get pay_hardship) 笔，待审批 $(get pay_hardship 4) 笔"
+  echo "待遇申请（第一时间自动立案）：$(get benefit) 件（工伤申报 $(get benefit 3)，因公牺牲与烈士评定 $(get benefit 4)）"
   echo "提醒：$(get messages) 条消息，$sent 次投递（企业微信 $(get del_wecom)，短信 $(get del_sms)，站内 $(get del_inbox)，文件 $(get del_file)）"
   echo "周报：共生成 $(get reports) 个版本（其中按计划自动生成 $(get reports 3) 个）"
   echo "账本核对：$ledger"

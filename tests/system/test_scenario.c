@@ -261,6 +261,7 @@ static void s_check_couples(void)
                          " WHERE removed_rev IS NULL AND superseded_by IS NULL");
     assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
     int n = PQntuples(r), both = 0, overridden = 0, couples_rostered = 0;
+    char first[96] = "";
     for (int i = 0; i < n; i++) {
         int p = s_person_index(PQgetvalue(r, i, 0));
         if (p < 0 || S.people[p].spouse < p) /* each couple once, from the lower index */
@@ -276,13 +277,17 @@ static void s_check_couples(void)
                          "SELECT count(*) FROM rotation.spouse_override WHERE '%s' BETWEEN"
                          " from_day AND to_day AND '%s' IN (employee_a, employee_b)",
                          day, S.people[p].emp);
-                overridden += fc_h_scalar(sql) > 0;
+                int ok = fc_h_scalar(sql) > 0;
+                overridden += ok;
+                if (!ok && !first[0])
+                    snprintf(first, sizeof first, "; first: %s and %s on %s", S.people[p].emp,
+                             S.people[S.people[p].spouse].emp, day);
             }
     }
     PQclear(r);
     s_result("no couple on duty the same day w/o override", both == overridden,
-             "%d couple-days rostered together, %d with an override (%d days of spouses rostered)",
-             both, overridden, couples_rostered);
+             "%d couple-days rostered together, %d with an override (%d days of spouses rostered)%s",
+             both, overridden, couples_rostered, first);
 }
 
 /* ---- 3. thresholds and forced rests ---------------------------------------------------- */

@@ -25,6 +25,7 @@ typedef struct {
     rp_problem_t *pb;
     rotation_plan_t *plan;
     int64_t used;
+    int64_t mark; /* rotation_store_assignment_mark when loaded: the other rosters as known */
 } s_entry_t;
 
 struct rotation_app {
@@ -487,12 +488,17 @@ static int on_roster_leave(void *ctx, const void *row)
 static s_entry_t *s_load(rotation_app_t *self, fc_pg_t *pg, int64_t roster_id, fc_err_t *err)
 {
     rotation_roster_info_t info;
-    if (rotation_store_roster_info(pg, roster_id, &info, NULL, err) != FC_OK)
+    int64_t mark = 0;
+    if (rotation_store_roster_info(pg, roster_id, &info, NULL, err) != FC_OK ||
+        rotation_store_assignment_mark(pg, &mark, err) != FC_OK)
         return NULL;
     s_entry_t *slot = &self->cache[0];
     for (int i = 0; i < S_CACHE; i++) {
         s_entry_t *e = &self->cache[i];
-        if (e->plan && e->info.id == roster_id && e->info.revision == info.revision) {
+        /* the same revision, and no roster anywhere changed since (a spouse rostered in another
+         * roster since it was loaded must block that day here too, 000 §5) */
+        if (e->plan && e->info.id == roster_id && e->info.revision == info.revision &&
+            e->mark == mark) {
             e->used = ++self->tick;
             return e;
         }
@@ -545,6 +551,7 @@ static s_entry_t *s_load(rotation_app_t *self, fc_pg_t *pg, int64_t roster_id, f
     }
     slot->pb = l.pb;
     slot->info = info;
+    slot->mark = mark;
     slot->used = ++self->tick;
     return slot;
 }
@@ -784,6 +791,8 @@ int rotation_app_plan(rotation_app_t *self, fc_service_t *svc, const char *org, 
     snprintf(e->info.from_day, sizeof e->info.from_day, "%s", from_day);
     e->info.days = days;
     e->used = ++self->tick;
+    if (rotation_store_assignment_mark(pg, &e->mark, err) != FC_OK)
+        e->mark = -1; /* reloaded at its next use */
     pb = NULL;
     plan = NULL;
     rc = FC_OK;
@@ -887,6 +896,8 @@ static int s_replace_in(rotation_app_t *self, fc_service_t *svc, int64_t roster_
     /* the cache now holds this revision; if the transaction fails the stored revision stays
      * behind and the next use reloads */
     e->info.revision = rev;
+    if (rc == FC_OK && rotation_store_assignment_mark(pg, &e->mark, err) != FC_OK)
+        e->mark = -1;
     if (changes)
         *changes += (int)n;
 out:

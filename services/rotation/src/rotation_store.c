@@ -1001,6 +1001,16 @@ int rotation_store_roster_revision(fc_pg_t *pg, int64_t roster_id, int revision,
     return fc_pg_cmd(pg, "UPDATE roster SET revision = $2 WHERE id = $1", 2, p, NULL, err);
 }
 
+int rotation_store_assignment_mark(fc_pg_t *pg, int64_t *mark_out, fc_err_t *err)
+{
+    PGresult *r = fc_pg_exec(pg, "SELECT coalesce(max(id), 0) FROM roster_assignment", 0, NULL, err);
+    if (!r)
+        return err && err->code ? err->code : FC_ERR;
+    *mark_out = fc_pg_int(r, 0, 0);
+    PQclear(r);
+    return FC_OK;
+}
+
 /* ---- queries ---- */
 
 static void s_show_row(const PGresult *r, int i, void *out)

@@ -197,6 +197,10 @@ int rotation_store_assignment_remove(fc_pg_t *pg, int64_t roster_id, const char 
 int rotation_store_assignment_add(fc_pg_t *pg, int64_t roster_id, const rotation_assign_row_t *a,
                                   int revision, fc_err_t *err);
 int rotation_store_roster_revision(fc_pg_t *pg, int64_t roster_id, int revision, fc_err_t *err);
+/* The newest assignment row of any roster: it moves whenever any roster changes (a plan, a
+ * replacement, in this process or another), so a loaded roster knows when what it learnt of
+ * the others (spouses rostered elsewhere) may be stale. */
+int rotation_store_assignment_mark(fc_pg_t *pg, int64_t *mark_out, fc_err_t *err);
 
 /* ---- queries ---- */
 
