@@ -19,6 +19,15 @@ void report_schedule_period(int64_t fire_us, char out[16])
     snprintf(out, 16, "%s", before.iso_week);
 }
 
+/* 1 if some source with an event contract did not answer (it cost its timeout). */
+static int s_sources_silent(const report_source_t *srcs)
+{
+    for (size_t i = 0; i < report_nsources; i++)
+        if (report_source_defs[i].subscribed && strcmp(srcs[i].status, "unreachable") == 0)
+            return 1;
+    return 0;
+}
+
 /* 1 if every source with an event contract is up to date. */
 static int s_sources_ready(const report_source_t *srcs)
 {
@@ -60,9 +69,11 @@ static void s_run_schedule(fc_service_t *svc, report_app_t *app)
     }
     if (!s_sources_ready(srcs) && mono - app->waiting_since_ms < (int64_t)app->catchup_s * 1000) {
         fc_log_info("report.schedule_waiting", "period", FC_LS(period), NULL);
-        /* asking silent sources costs their timeouts on this single-threaded loop: while
-         * waiting, ask again only every 15 s so events keep flowing in meanwhile */
-        app->next_schedule_ms = mono + 15000;
+        /* asking silent sources costs their timeouts on this single-threaded loop: while one
+         * is silent, ask again only every 15 s so events keep flowing in meanwhile; sources
+         * that answered but are behind are asked again within a second, so a moment they are
+         * all caught up is not missed while events keep arriving */
+        app->next_schedule_ms = mono + (s_sources_silent(srcs) ? 15000 : 1000);
         return;
     }
     /* one replica per period: Redis dispatches; the schedule_run row is the record */
