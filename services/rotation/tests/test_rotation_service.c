@@ -573,6 +573,59 @@ static void test_spouse_across_rosters(void **state)
     assert_int_equal(s_check_stored(s2), 0);
 }
 
+/* S1's roster was loaded (cached for replacements) before S2 rostered F01, E07's spouse. When
+ * everybody else in S1 is quarantined from a day F01 works, their shifts may go to E07 only on
+ * days F01 does not work: a replacement must see the other roster as it is now, not as it was
+ * when S1's roster was loaded (000 §5). Runs last: it takes S1's people off duty. */
+static void test_spouse_blocks_replacement(void **state)
+{
+    (void)state;
+    PGresult *r = s_query(
+        "SELECT a.day::text FROM rotation.roster_assignment a WHERE a.employee_no = 'F01'"
+        " AND a.removed_rev IS NULL AND a.superseded_by IS NULL"
+        " AND a.day BETWEEN '2026-03-10' AND '2026-03-15' AND NOT EXISTS (SELECT 1 FROM"
+        " rotation.roster_assignment b WHERE b.employee_no = 'E07' AND b.day = a.day"
+        " AND b.removed_rev IS NULL AND b.superseded_by IS NULL) ORDER BY a.day LIMIT 1");
+    assert_int_equal(PQntuples(r), 1);
+    char day[16], at_s[40];
+    snprintf(day, sizeof day, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    snprintf(at_s, sizeof at_s, "%sT00:00+08:00", day);
+    int64_t at = s_time(at_s);
+    for (int i = 1; i <= 24; i++) {
+        if (i == 7)
+            continue;
+        char no[16];
+        snprintf(no, sizeof no, "E%02d", i);
+        Fc__V1__IncidentReported ev = FC__V1__INCIDENT_REPORTED__INIT;
+        ev.incident_id = 6000 + i;
+        ev.employee_no = no;
+        ev.org_code = "B1";
+        ev.kind = "quarantined";
+        ev.at_us = at;
+        ev.description = "密切接触者集中隔离";
+        s_publish("intake.incident_reported", &ev.base, at, NULL);
+    }
+    /* every shift of theirs from that day on was handed over or reported uncovered */
+    assert_int_equal(s_wait(0, fc_h_ms(20000),
+                            "SELECT count(*) FROM rotation.roster_assignment WHERE employee_no"
+                            " <> 'E07' AND employee_no LIKE 'E%%' AND removed_rev IS NULL AND"
+                            " superseded_by IS NULL AND start_us >= %lld",
+                            (long long)at),
+                     0);
+    long long e07 = s_scalar("SELECT count(*) FROM rotation.roster_assignment WHERE employee_no"
+                             " = 'E07' AND removed_rev IS NULL AND superseded_by IS NULL"
+                             " AND start_us >= %lld",
+                             (long long)at);
+    print_message("from %s: E07 took %lld shifts, the rest uncovered\n", day, e07);
+    assert_int_equal(s_scalar("SELECT count(*) FROM rotation.roster_assignment a JOIN"
+                              " rotation.roster_assignment b ON a.day = b.day WHERE"
+                              " a.employee_no = 'E07' AND b.employee_no = 'F01'"
+                              " AND a.removed_rev IS NULL AND a.superseded_by IS NULL"
+                              " AND b.removed_rev IS NULL AND b.superseded_by IS NULL"),
+                     0);
+}
+
 static void test_overrides_and_refusals(void **state)
 {
     (void)state;
@@ -623,6 +676,7 @@ int main(void)
         cmocka_unit_test(test_replan_version),
         cmocka_unit_test(test_spouse_across_rosters),
         cmocka_unit_test(test_overrides_and_refusals),
+        cmocka_unit_test(test_spouse_blocks_replacement),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
