@@ -579,6 +579,40 @@ static void s_write(const char *path, const char *text)
     fclose(f);
 }
 
+/* fcctl play on bad scripts: each stops at (or skips) the bad line and says which line. */
+static void s_check_bad_scripts(const char *clock)
+{
+    static const struct {
+        const char *script, *want;
+        int rc;
+    } cases[] = {
+        {"not json\n", "line 1", 1},
+        {"{\"at\": \"2026-11-16T12:00:00+08:00\", \"type\": \"nonsense\"}\n", "line 1", 1},
+        {"{\"type\": \"secretary\"}\n", "line 1", 1},
+        {"{\"at\": \"2026-11-16T12:00:00+08:00\", \"type\": \"secretary\", \"org_code\":"
+         " \"S01G1B1\", \"employee_no\": \"E000100\"}\n"
+         "{\"at\": \"2026-11-16T11:00:00+08:00\", \"type\": \"secretary\", \"org_code\":"
+         " \"S01G1B1\", \"employee_no\": \"E000100\"}\n",
+         "line 2", 1},
+        {"{\"at\": \"2026-11-16T12:00:00+08:00\", \"type\": \"task_done\", \"kind\":"
+         " \"incident_visit\", \"subject\": \"incident:${NOPE}\"}\n",
+         "line 1 (task_done): refused: subject", 0},
+    };
+    char path[512];
+    snprintf(path, sizeof path, "%s/bad.jsonl", S.dir);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        s_write(path, cases[i].script);
+        char *out = NULL;
+        int rc = fc_h_fcctl(&out, "play %s --clock-file %s --wait-s 5 2>&1", path, clock);
+        if (rc != cases[i].rc || !out || !strstr(out, cases[i].want))
+            print_error("bad script %zu: exit %d, output:\n%s\n", i, rc, out ? out : "");
+        assert_int_equal(rc, cases[i].rc);
+        assert_non_null(out);
+        assert_non_null(strstr(out, cases[i].want));
+        free(out);
+    }
+}
+
 static pid_t s_pids[5];
 
 /* After a failed assertion too: no service outlives the test. */
@@ -664,6 +698,7 @@ static void test_scenario(void **state)
     s_result("ledger checker passes", fc_h_fcctl(NULL, "funds check") == 0, "fcctl funds check");
     s_check_reminders_once(sink);
     s_check_report();
+    s_check_bad_scripts(clock); /* after the checks: it moves the clock on */
 
     for (int i = 0; i < 5; i++) {
         assert_int_equal(fc_h_stop(s_pids[i], SIGTERM, fc_h_ms(20000)), 0);

@@ -269,6 +269,31 @@ static int s_send(s_play_t *p, const s_kind_t *k, json_t *items, const char *ref
     return rc;
 }
 
+/* 1 (and says so) if the service did not answer: the play cannot go on. */
+static int s_unanswered(int rc, const s_kind_t *k, const fc_err_t *err)
+{
+    if (rc != FC_EUNAVAIL && rc != FC_ETIMEOUT)
+        return 0;
+    fprintf(stderr, "fcctl play: %s did not answer: %s\n", k->service, err->message);
+    return 1;
+}
+
+/* Sends one script line (items: the line, or a one-line batch) and counts it sent or refused.
+ * FCCTL_EUNAVAIL if the service did not answer. */
+static int s_send_line(s_play_t *p, const s_kind_t *k, json_t *items, const char *ref, long line)
+{
+    fc_err_t err;
+    fc_err_clear(&err);
+    int rc = s_send(p, k, items, ref, &err);
+    if (rc == FC_OK)
+        p->sent[k - s_kinds]++;
+    else if (s_unanswered(rc, k, &err))
+        return FCCTL_EUNAVAIL;
+    else
+        s_refused(p, k, line, &err);
+    return FCCTL_OK;
+}
+
 /* Sends the gathered batch; on a refusal, line by line so only the bad lines are lost. */
 static int s_flush(s_play_t *p)
 {
@@ -286,25 +311,15 @@ static int s_flush(s_play_t *p)
         p->sent[k - s_kinds] += (long)n;
         goto out;
     }
-    if (src == FC_EUNAVAIL || src == FC_ETIMEOUT) {
-        fprintf(stderr, "fcctl play: %s did not answer: %s\n", k->service, err.message);
+    if (s_unanswered(src, k, &err)) {
         rc = FCCTL_EUNAVAIL;
         goto out;
     }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && rc == FCCTL_OK; i++) {
         json_t *one = json_array();
         json_array_append(one, json_array_get(p->batch, i));
-        fc_err_clear(&err);
-        src = s_send(p, k, one, NULL, &err);
+        rc = s_send_line(p, k, one, NULL, p->batch_lines[i]);
         json_decref(one);
-        if (src == FC_OK)
-            p->sent[k - s_kinds]++;
-        else if (src == FC_EUNAVAIL || src == FC_ETIMEOUT) {
-            fprintf(stderr, "fcctl play: %s did not answer: %s\n", k->service, err.message);
-            rc = FCCTL_EUNAVAIL;
-            goto out;
-        } else
-            s_refused(p, k, p->batch_lines[i], &err);
     }
 out:
     json_array_clear(p->batch);
@@ -335,7 +350,6 @@ static int cmd_play(fcctl_t *ctl, int argc, char **argv)
 {
     s_play_t p = {.ctl = ctl, .step_us = 3600 * FC_US_PER_S, .wait_ms = 120000};
     const char *until_s = NULL;
-    int quiet_at_end = 1;
     static const struct option opts[] = {{"clock-file", required_argument, NULL, 'c'},
                                          {"step-minutes", required_argument, NULL, 's'},
                                          {"wait-s", required_argument, NULL, 'w'},
@@ -481,17 +495,8 @@ static int cmd_play(fcctl_t *ctl, int argc, char **argv)
         }
         if ((rc = s_flush(&p)) == FCCTL_OK)
             rc = s_set_clock(&p, at);
-        if (rc == FCCTL_OK) {
-            fc_err_clear(&err);
-            int src = s_send(&p, k, ev, ref_copy, &err);
-            if (src == FC_OK)
-                p.sent[k - s_kinds]++;
-            else if (src == FC_EUNAVAIL || src == FC_ETIMEOUT) {
-                fprintf(stderr, "fcctl play: %s did not answer: %s\n", k->service, err.message);
-                rc = FCCTL_EUNAVAIL;
-            } else
-                s_refused(&p, k, lineno, &err);
-        }
+        if (rc == FCCTL_OK)
+            rc = s_send_line(&p, k, ev, ref_copy, lineno);
         free(ref_copy);
         json_decref(ev);
         if (rc != FCCTL_OK)
@@ -503,7 +508,7 @@ static int cmd_play(fcctl_t *ctl, int argc, char **argv)
     }
     if (rc == FCCTL_OK)
         rc = s_flush(&p);
-    if (rc == FCCTL_OK && quiet_at_end) {
+    if (rc == FCCTL_OK) {
         rc = s_set_clock(&p, last_us + p.step_us);
         not_quiet += !s_wait_quiet(&p);
     }

@@ -534,6 +534,27 @@ out:
     return rc;
 }
 
+/* What both supply reminders end with: the names of the post's unit and subsidiary added to
+ * vars, and the subsidiary's organisation department reminded once under (kind, subject,
+ * period). vars stays the caller's. */
+static int s_remind_supply(notify_app_t *app, fc_pg_t *pg, const char *kind, const char *subject,
+                           const char *period, const char *org, int64_t at, json_t *vars,
+                           fc_err_t *err)
+{
+    notify_person_info_t info;
+    memset(&info, 0, sizeof info);
+    int rc = notify_store_org_info(pg, org, &info, err);
+    if (rc != FC_OK)
+        return rc;
+    json_object_set_new(vars, "org_name", json_string(info.org_name));
+    json_object_set_new(vars, "subsidiary_name", json_string(info.subsidiary_name));
+    static const char *to[] = {"subsidiary"};
+    notify_reminder_spec_t r = {kind, subject, period, "", org, at, 0, 0, 0, to, 1, NULL};
+    r.urgent = notify_policy_urgent(&app->policy, r.kind);
+    int created = 0;
+    return notify_remind_add(app, pg, &r, vars, fc_clock_now_us(), &created, err);
+}
+
 /* A post's daily need (meals, lodging, warmth, night duty, transport) not met by its due time
  * (000 §3): the organisation department of the post's subsidiary is reminded, once per need
  * (welfare publishes it once; the reminder's key is the need and its day). */
@@ -555,26 +576,16 @@ static int s_supply_need(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, f
         rc = fc_err_set(err, FC_EINVAL, "need.id", "event %s has no need id", ev->type);
     if (rc != FC_OK)
         goto out;
-    notify_person_info_t info;
-    memset(&info, 0, sizeof info);
-    if ((rc = notify_store_org_info(pg, n->org_code, &info, err)) != FC_OK)
-        goto out;
     char qty[32], subject[48];
     snprintf(qty, sizeof qty, "%" PRId64, n->quantity);
-    vars = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "org_name", info.org_name,
-                     "subsidiary_name", info.subsidiary_name, "post_code", n->post_code,
+    vars = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "post_code", n->post_code,
                      "post_name", n->post_name[0] ? n->post_name : n->post_code, "item_name",
                      n->item_name[0] ? n->item_name : n->item, "quantity", qty, "unit", n->unit,
                      "day", n->day, "detail", n->detail);
     notify_vars_time(vars, "need_due_local", n->due_us);
     snprintf(subject, sizeof subject, "supply_need:%" PRId64, n->id);
-    static const char *to[] = {"subsidiary"};
-    int64_t at = m->at_us ? m->at_us : ev->at_us;
-    notify_reminder_spec_t r = {"supply_need_overdue", subject, n->day, "", n->org_code, at, 0, 0,
-                                0, to, 1, NULL};
-    r.urgent = notify_policy_urgent(&app->policy, r.kind);
-    int created = 0;
-    rc = notify_remind_add(app, pg, &r, vars, fc_clock_now_us(), &created, err);
+    rc = s_remind_supply(app, pg, "supply_need_overdue", subject, n->day, n->org_code,
+                         m->at_us ? m->at_us : ev->at_us, vars, err);
 out:
     json_decref(vars);
     protobuf_c_message_free_unpacked(&m->base, NULL);
@@ -599,27 +610,17 @@ static int s_supply_request(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev
         rc = fc_err_set(err, FC_EINVAL, "request.id", "event %s has no request id", ev->type);
     if (rc != FC_OK)
         goto out;
-    notify_person_info_t info;
-    memset(&info, 0, sizeof info);
-    if ((rc = notify_store_org_info(pg, q->org_code, &info, err)) != FC_OK)
-        goto out;
     char qty[32], lack[32], subject[48];
     snprintf(qty, sizeof qty, "%" PRId64, q->quantity);
     snprintf(lack, sizeof lack, "%" PRId64, q->quantity - q->served);
-    vars = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "org_name", info.org_name,
-                     "subsidiary_name", info.subsidiary_name, "post_code", q->post_code,
+    vars = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "post_code", q->post_code,
                      "post_name", q->post_name[0] ? q->post_name : q->post_code, "item_name",
                      q->item_name[0] ? q->item_name : q->item, "quantity", qty, "lacking", lack,
                      "unit", q->unit);
     notify_vars_time(vars, "requested_local", q->requested_at_us);
     snprintf(subject, sizeof subject, "supply_request:%" PRId64, q->id);
-    static const char *to[] = {"subsidiary"};
-    int64_t at = m->at_us ? m->at_us : ev->at_us;
-    notify_reminder_spec_t r = {"supply_request_waiting", subject, "", "", q->org_code, at, 0, 0,
-                                0, to, 1, NULL};
-    r.urgent = notify_policy_urgent(&app->policy, r.kind);
-    int created = 0;
-    rc = notify_remind_add(app, pg, &r, vars, fc_clock_now_us(), &created, err);
+    rc = s_remind_supply(app, pg, "supply_request_waiting", subject, "", q->org_code,
+                         m->at_us ? m->at_us : ev->at_us, vars, err);
 out:
     json_decref(vars);
     protobuf_c_message_free_unpacked(&m->base, NULL);
