@@ -21,13 +21,13 @@ seed=${FC_DEMO_SEED:-42}
 start=${FC_DEMO_START:-2026-11-02}
 out=${FC_DEMO_OUT:-$repo/out}
 
-export FC_VAR_DIR=$repo/var/demo FC_PG_PORT=55450 FC_REDIS_PORT=56390
+export FC_VAR_DIR=$repo/var/demo FC_PG_PORT=25450 FC_REDIS_PORT=24390
 unset FC_PG_URL FC_REDIS_URL FC_GATEWAY_URL FC_TOKEN
 export FC_INTAKE_ENDPOINT=tcp://127.0.0.1:5591 FC_ROTATION_ENDPOINT=tcp://127.0.0.1:5592
 export FC_WELFARE_ENDPOINT=tcp://127.0.0.1:5593 FC_NOTIFY_ENDPOINT=tcp://127.0.0.1:5594
 export FC_REPORT_ENDPOINT=tcp://127.0.0.1:5595 FC_GATEWAY_ENDPOINT=tcp://127.0.0.1:5596
-export FC_HTTP_PORT=58290
-sink_port=58291
+export FC_HTTP_PORT=28290
+sink_port=28291
 
 # The simulated clock every service reads (FC_CLOCK=file:): fcctl play moves it.
 clock=$FC_VAR_DIR/clock

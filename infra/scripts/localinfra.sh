@@ -17,7 +17,7 @@ usage: infra/scripts/localinfra.sh COMMAND
   crash pg|redis    stop one server abruptly (pg_ctl -m immediate / SIGKILL), for fault tests
 environment:
   FC_VAR_DIR     state directory (default <repo>/var; a relative path is taken from the repo root)
-  FC_PG_PORT     PostgreSQL port (default 55432)      FC_REDIS_PORT  Redis port (default 56379)
+  FC_PG_PORT     PostgreSQL port (default 25432)      FC_REDIS_PORT  Redis port (default 24379)
   FC_PG_DB       database name (default frontline)    FC_PG_BINDIR   (default /usr/lib/postgresql/15/bin)
   FC_DB_PASSWORD if set, bootstrap gives it to the six service roles (not needed: trust auth)
   FC_PG_URL + FC_REDIS_URL  if both are set and do not point at this instance's ports, start/stop
@@ -29,8 +29,8 @@ script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 repo_root=$(cd -- "$script_dir/../.." && pwd -P)
 bootstrap_sql=$repo_root/infra/sql/bootstrap.sql
 
-pg_port=${FC_PG_PORT:-55432}
-redis_port=${FC_REDIS_PORT:-56379}
+pg_port=${FC_PG_PORT:-25432}
+redis_port=${FC_REDIS_PORT:-24379}
 pg_db=${FC_PG_DB:-frontline}
 pg_bindir=${FC_PG_BINDIR:-/usr/lib/postgresql/15/bin}
 var_dir=${FC_VAR_DIR:-$repo_root/var}

@@ -55,7 +55,7 @@ cat <<MSG
 Frontline Care is up.
   PostgreSQL  $FC_PG_URL   (psql: bash infra/scripts/localinfra.sh psql)
   Redis       $FC_REDIS_URL
-  gateway     http://127.0.0.1:${FC_HTTP_PORT:-58080}/healthz
+  gateway     http://127.0.0.1:${FC_HTTP_PORT:-28080}/healthz
   logs        $var/log/<service>.log   pids  $var/run/
   CLI         $bin/fcctl --help$( [[ $curve == 1 ]] && echo "   (CURVE on: source $var/keys/fcctl.sh first)" || true)
 Stop everything with: make down

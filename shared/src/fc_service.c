@@ -24,11 +24,11 @@
 #define FC_IDLE_POLL_MS 20
 
 static const fc_cfg_def_t s_common_config[] = {
-    {"FC_PG_URL", FC_CFG_STR, "postgresql://127.0.0.1:55432/frontline", 0, 0,
+    {"FC_PG_URL", FC_CFG_STR, "postgresql://127.0.0.1:25432/frontline", 0, 0,
      "PostgreSQL URL or conninfo"},
     {"FC_PG_USER", FC_CFG_STR, "", 0, 0, "database role; default fc_<service>"},
     {"FC_PG_PASSWORD", FC_CFG_STR, "", 0, 0, "database password (none on the local cluster)"},
-    {"FC_REDIS_URL", FC_CFG_STR, "redis://127.0.0.1:56379", 0, 0, "Redis URL"},
+    {"FC_REDIS_URL", FC_CFG_STR, "redis://127.0.0.1:24379", 0, 0, "Redis URL"},
     {"FC_LISTEN", FC_CFG_STR, "", 0, 0, "ZeroMQ bind endpoint; default the service's endpoint"},
     {"FC_LOG_LEVEL", FC_CFG_STR, "info", 0, 0, "debug, info, warn or error"},
     {"FC_CLOCK", FC_CFG_STR, "real", 0, 0, "real, fixed:TIME, accel:START,FACTOR,ANCHOR, file:PATH"},

@@ -49,23 +49,31 @@ stop_all() {
   done
 }
 trap stop_all EXIT
+trap "exit 143" TERM INT # so that a timeout's SIGTERM still stops the services
 
 echo "== starting the services"
 export FC_WEB_DIR=$web FC_LOG_LEVEL=${FC_LOG_LEVEL:-info} FC_RATE_PER_S=1000 FC_RATE_BURST=1000
 services=()
+declare -A pid_of
 for s in intake rotation welfare notify report gateway; do
   [[ -x $bin/fc-$s ]] || { echo "   fc-$s not built: its pages will say their API is not there"; continue; }
   "$bin/fc-$s" >>"$logs/web_e2e-$s.log" 2>&1 &
   pids+=($!)
+  pid_of[$s]=$!
   services+=("$s")
 done
+# each service healthy within 30 s; one that exits (a port taken, a bad migration) fails the
+# test at once with its log, rather than being asked again until ctest's timeout
 for s in "${services[@]}"; do
-  ok=0
-  for _ in $(seq 1 300); do
-    if "$fcctl" health --service "$s" >/dev/null 2>&1; then ok=1; break; fi
+  deadline=$((SECONDS + 30))
+  until "$fcctl" --timeout 1000 health --service "$s" >/dev/null 2>&1; do
+    if ! kill -0 "${pid_of[$s]}" 2>/dev/null || ((SECONDS >= deadline)); then
+      echo "run.sh: fc-$s did not become healthy; the end of $logs/web_e2e-$s.log:" >&2
+      tail -n 5 "$logs/web_e2e-$s.log" >&2
+      exit 1
+    fi
     sleep 0.1
   done
-  ((ok)) || { echo "run.sh: fc-$s did not become healthy; see $logs/web_e2e-$s.log" >&2; exit 1; }
 done
 base=http://127.0.0.1:$FC_HTTP_PORT
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "$base/openapi.json" && break; sleep 0.1; done

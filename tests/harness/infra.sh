@@ -8,8 +8,8 @@ repo=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 slot=${FC_TEST_SLOT:-0}
 [[ $slot =~ ^[0-9]$ ]] || { echo "FC_TEST_SLOT must be 0-9" >&2; exit 2; }
 export FC_VAR_DIR=var/test$([[ $slot == 0 ]] || echo "-$slot")
-export FC_PG_PORT=$((55532 + 100 * slot))
-export FC_REDIS_PORT=$((56479 + 100 * slot))
+export FC_PG_PORT=$((25532 + 100 * slot))
+export FC_REDIS_PORT=$((24479 + 100 * slot))
 # the tests never use an instance named by the caller's environment
 unset FC_PG_URL FC_REDIS_URL
 li() { bash "$repo/infra/scripts/localinfra.sh" "$@"; }

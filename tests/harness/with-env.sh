@@ -19,7 +19,7 @@ export FC_WELFARE_ENDPOINT=tcp://127.0.0.1:$((base + 2))
 export FC_NOTIFY_ENDPOINT=tcp://127.0.0.1:$((base + 3))
 export FC_REPORT_ENDPOINT=tcp://127.0.0.1:$((base + 4))
 export FC_GATEWAY_ENDPOINT=tcp://127.0.0.1:$((base + 5))
-export FC_HTTP_PORT=$((58180 + slot))
+export FC_HTTP_PORT=$((28180 + slot))
 export FC_TEST_PORT_BASE=$((base + 40)) # free ports for a test's own servers (fake sinks)
 mkdir -p "$FC_TEST_LOG_DIR"
 exec "$@"

@@ -10,7 +10,7 @@
 // Usage: node web/tools/screenshots.mjs [--url URL] [--token TOKEN] [--out DIR]
 //          [--query TEXT] [--person EMPNO] [--org CODE] [--lang zh|en] [--strict]
 // Environment (arguments win): FC_SCREENSHOT_URL (else http://127.0.0.1:$FC_HTTP_PORT, else
-// :58080), FC_SCREENSHOT_TOKEN, FC_SCREENSHOT_DIR (default <repo>/out/screenshots),
+// :28080), FC_SCREENSHOT_TOKEN, FC_SCREENSHOT_DIR (default <repo>/out/screenshots),
 // FC_CHROMIUM (default /usr/bin/chromium).
 
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -33,7 +33,7 @@ function die(code, msg) {
 
 const USAGE = 'usage: screenshots.mjs [--url URL] [--token TOKEN] [--out DIR] [--query TEXT] [--person EMPNO] [--org CODE] [--lang zh|en] [--strict]';
 const opts = {
-  url: process.env.FC_SCREENSHOT_URL || `http://127.0.0.1:${process.env.FC_HTTP_PORT || 58080}`,
+  url: process.env.FC_SCREENSHOT_URL || `http://127.0.0.1:${process.env.FC_HTTP_PORT || 28080}`,
   token: process.env.FC_SCREENSHOT_TOKEN || '',
   out: process.env.FC_SCREENSHOT_DIR || join(repo, 'out', 'screenshots'),
   query: '', person: '', org: '', lang: 'zh', strict: false,
@@ -49,7 +49,7 @@ for (let i = 0; i < argv.length; i++) {
   if (v === undefined) die(2, `--${m[1]} needs a value\n${USAGE}`);
   opts[m[1]] = v;
 }
-if (!/^https?:\/\/[^/]+$/.test(opts.url.replace(/\/$/, ''))) die(2, `--url "${opts.url}" is not like http://127.0.0.1:58080`);
+if (!/^https?:\/\/[^/]+$/.test(opts.url.replace(/\/$/, ''))) die(2, `--url "${opts.url}" is not like http://127.0.0.1:28080`);
 opts.url = opts.url.replace(/\/$/, '');
 if (!['zh', 'en'].includes(opts.lang)) die(2, `--lang "${opts.lang}" is not zh or en`);
 if (!opts.token) die(2, `no token: --token fct_... or FC_SCREENSHOT_TOKEN\n${USAGE}`);

@@ -245,7 +245,7 @@ int main(void)
     long total = 0;
     long long rows0 = 0;
     char *url = fc_xasprintf("http://127.0.0.1:%s/api/v1/intake/person_get?employee_no=E00042",
-                             port ? port : "58080");
+                             port ? port : "28080");
     if (rc == FC_OK)
         rc = s_direct("intake.person_get", &get.base, &fc__v1__person_get_reply__descriptor, &d_rps,
                       &d_p99);
@@ -268,7 +268,7 @@ int main(void)
     Fc__V1__PostGetRequest pget = FC__V1__POST_GET_REQUEST__INIT;
     pget.post_code = "P1";
     char *purl = fc_xasprintf("http://127.0.0.1:%s/api/v1/intake/post_get?post_code=P1",
-                              port ? port : "58080");
+                              port ? port : "28080");
     if (rc == FC_OK)
         rc = s_direct("intake.post_get", &pget.base, &fc__v1__post_get_reply__descriptor, &d_rps,
                       &d_p99);

@@ -15,7 +15,7 @@ static const fc_cfg_def_t s_config[] = {
     {"FC_HTTP_BIND", FC_CFG_STR, "127.0.0.1", 0, 0, "HTTP listen address"},
     {"FC_WEB_DIR", FC_CFG_STR, FC_SOURCE_DIR "/web/dist", 0, 0,
      "the web console's files (infra/scripts/web.sh builds them); empty = no console"},
-    {"FC_HTTP_PORT", FC_CFG_INT, "58080", 1, 65535, "HTTP listen port"},
+    {"FC_HTTP_PORT", FC_CFG_INT, "28080", 1, 65535, "HTTP listen port"},
     {"FC_HTTP_THREADS", FC_CFG_INT, "2", 1, 64, "HTTP threads (reading and writing only)"},
     {"FC_GATEWAY_WORKERS", FC_CFG_INT, "8", 1, 256,
      "upstream workers, each with its own service clients and database connection: requests "

@@ -20,7 +20,7 @@ const char *gw_url(int port)
     static char url[64];
     if (port <= 0) {
         const char *p = getenv("FC_HTTP_PORT");
-        port = p ? atoi(p) : 58080;
+        port = p ? atoi(p) : 28080;
     }
     snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
     return url;
