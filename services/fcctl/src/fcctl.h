@@ -37,6 +37,11 @@ typedef struct {
  * straight to the service over ZeroMQ. */
 int fcctl_call(fcctl_t *ctl, const char *service, const char *type, const ProtobufCMessage *req,
                const ProtobufCMessageDescriptor *reply_desc, ProtobufCMessage **reply_out);
+/* fcctl_call, then prints the reply: as JSON with --json, else by text(reply) (NULL: nothing).
+ * Returns an exit code. */
+int fcctl_run(fcctl_t *ctl, const char *service, const char *type, const ProtobufCMessage *req,
+              const ProtobufCMessageDescriptor *reply_desc,
+              void (*text)(const ProtobufCMessage *reply));
 /* Maps an FC_E* code to an exit code. */
 int fcctl_exit_code(int fc_code);
 /* Prints an error to stderr as "fcctl: <field>: <message>". */

@@ -3,6 +3,7 @@
  * reports, cadre records, Party candidates, and the CSV imports (parsed here with
  * intake_csv, re-validated by intake). */
 #include "fcctl.h"
+#include "fcctl_opts.h"
 #include "intake_csv.h"
 #include "intake_csv_rows.h"
 #include "intake_shift.h"
@@ -24,31 +25,10 @@
 static int cmd_org_add(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__OrgUnit u = FC__V1__ORG_UNIT__INIT;
-    static const struct option opts[] = {{"parent", required_argument, NULL, 'p'},
-                                         {"name", required_argument, NULL, 'n'},
-                                         {"kind", required_argument, NULL, 'k'},
-                                         {"liaison", no_argument, NULL, 'l'},
-                                         {0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "p:n:k:l", opts, NULL)) != -1) {
-        switch (c) {
-        case 'p':
-            u.parent_code = optarg;
-            break;
-        case 'n':
-            u.name = optarg;
-            break;
-        case 'k':
-            u.kind = optarg;
-            break;
-        case 'l':
-            u.liaison_unit = 1;
-            break;
-        default:
-            return FCCTL_EUSAGE;
-        }
-    }
-    if (optind != argc - 1)
+    const fcctl_opt_t opts[] = {FCCTL_TEXT("parent", 'p', &u.parent_code),
+                                FCCTL_TEXT("name", 'n', &u.name), FCCTL_TEXT("kind", 'k', &u.kind),
+                                FCCTL_FLAG("liaison", 'l', &u.liaison_unit), FCCTL_OPTS_END};
+    if (fcctl_parse_opts(argc, argv, opts, 1, 1) != FCCTL_OK)
         return FCCTL_EUSAGE;
     u.org_code = argv[optind];
     Fc__V1__OrgUnit *units[] = {&u};
@@ -75,73 +55,25 @@ static int cmd_org_add(fcctl_t *ctl, int argc, char **argv)
 static int cmd_person_add(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__Person p = FC__V1__PERSON__INIT;
-    p.fit_for_frontline = 1;
-    static const struct option opts[] = {{"name", required_argument, NULL, 'n'},
-                                         {"org", required_argument, NULL, 'o'},
-                                         {"phone", required_argument, NULL, 'p'},
-                                         {"party", required_argument, NULL, 'P'},
-                                         {"cadre", required_argument, NULL, 'c'},
-                                         {"spouse", required_argument, NULL, 's'},
-                                         {"leadership", no_argument, NULL, 'L'},
-                                         {"young-cadre", no_argument, NULL, 'Y'},
-                                         {"unfit", no_argument, NULL, 'U'},
-                                         {"reserve-pool", no_argument, NULL, 'R'},
-                                         {"medical", no_argument, NULL, 'M'},
-                                         {"aid-team", no_argument, NULL, 'A'},
-                                         {"elderly", no_argument, NULL, 'E'},
-                                         {"children", no_argument, NULL, 'C'},
-                                         {0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "n:o:p:P:c:s:LYURMAEC", opts, NULL)) != -1) {
-        switch (c) {
-        case 'n':
-            p.name = optarg;
-            break;
-        case 'o':
-            p.org_code = optarg;
-            break;
-        case 'p':
-            p.phone = optarg;
-            break;
-        case 'P':
-            p.party_status = optarg;
-            break;
-        case 'c':
-            p.cadre_level = optarg;
-            break;
-        case 's':
-            p.spouse_employee_no = optarg;
-            break;
-        case 'L':
-            p.leadership_team = 1;
-            break;
-        case 'Y':
-            p.young_cadre = 1;
-            break;
-        case 'U':
-            p.fit_for_frontline = 0;
-            break;
-        case 'R':
-            p.reserve_pool = 1;
-            break;
-        case 'M':
-            p.medical_staff = 1;
-            break;
-        case 'A':
-            p.aid_team = 1;
-            break;
-        case 'E':
-            p.cares_for_elderly = 1;
-            break;
-        case 'C':
-            p.cares_for_children = 1;
-            break;
-        default:
-            return FCCTL_EUSAGE;
-        }
-    }
-    if (optind != argc - 1)
+    protobuf_c_boolean unfit = 0;
+    const fcctl_opt_t opts[] = {FCCTL_TEXT("name", 'n', &p.name),
+                                FCCTL_TEXT("org", 'o', &p.org_code),
+                                FCCTL_TEXT("phone", 'p', &p.phone),
+                                FCCTL_TEXT("party", 'P', &p.party_status),
+                                FCCTL_TEXT("cadre", 'c', &p.cadre_level),
+                                FCCTL_TEXT("spouse", 's', &p.spouse_employee_no),
+                                FCCTL_FLAG("leadership", 'L', &p.leadership_team),
+                                FCCTL_FLAG("young-cadre", 'Y', &p.young_cadre),
+                                FCCTL_FLAG("unfit", 'U', &unfit),
+                                FCCTL_FLAG("reserve-pool", 'R', &p.reserve_pool),
+                                FCCTL_FLAG("medical", 'M', &p.medical_staff),
+                                FCCTL_FLAG("aid-team", 'A', &p.aid_team),
+                                FCCTL_FLAG("elderly", 'E', &p.cares_for_elderly),
+                                FCCTL_FLAG("children", 'C', &p.cares_for_children),
+                                FCCTL_OPTS_END};
+    if (fcctl_parse_opts(argc, argv, opts, 1, 1) != FCCTL_OK)
         return FCCTL_EUSAGE;
+    p.fit_for_frontline = !unfit;
     p.employee_no = argv[optind];
     Fc__V1__Person *people[] = {&p};
     Fc__V1__PersonUpsertRequest req = FC__V1__PERSON_UPSERT_REQUEST__INIT;
@@ -280,17 +212,6 @@ static const char *s_status(int s)
     return s_status_zh[s >= 0 && s <= 7 ? s : 0];
 }
 
-/* "--at" values: an ISO time or a date; prints the error. */
-static int s_time_arg(const char *opt, const char *v, int64_t *out)
-{
-    fc_err_t err;
-    if (fc_time_parse(v, out, &err) != FC_OK) {
-        fprintf(stderr, "fcctl: %s: \"%s\" is not a time like 2026-11-22T08:00+08:00\n", opt, v);
-        return FCCTL_EUSAGE;
-    }
-    return FCCTL_OK;
-}
-
 static void s_local(int64_t us, char *buf, size_t n)
 {
     if (us)
@@ -303,16 +224,7 @@ static void s_local(int64_t us, char *buf, size_t n)
 static int s_call(fcctl_t *ctl, const char *type, const ProtobufCMessage *req,
                   const ProtobufCMessageDescriptor *desc, void (*text)(const ProtobufCMessage *))
 {
-    ProtobufCMessage *reply = NULL;
-    int rc = fcctl_call(ctl, "intake", type, req, desc, &reply);
-    if (rc != FCCTL_OK)
-        return rc;
-    if (ctl->json)
-        fcctl_print_json(reply);
-    else if (text)
-        text(reply);
-    protobuf_c_message_free_unpacked(reply, NULL);
-    return FCCTL_OK;
+    return fcctl_run(ctl, "intake", type, req, desc, text);
 }
 
 /* ---- posts ---------------------------------------------------------------------------------- */
@@ -326,34 +238,12 @@ static void on_post_upserted(const ProtobufCMessage *m)
 static int cmd_post_add(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__Post p = FC__V1__POST__INIT;
-    const char *shifts = NULL;
-    static const struct option opts[] = {
-        {"org", required_argument, NULL, 'o'},    {"name", required_argument, NULL, 'n'},
-        {"kind", required_argument, NULL, 'k'},   {"risk", required_argument, NULL, 'r'},
-        {"shifts", required_argument, NULL, 's'}, {0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "o:n:k:r:s:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            p.org_code = optarg;
-            break;
-        case 'n':
-            p.name = optarg;
-            break;
-        case 'k':
-            p.kind = optarg;
-            break;
-        case 'r':
-            p.risk_class = atoi(optarg);
-            break;
-        case 's':
-            shifts = optarg;
-            break;
-        default:
-            return FCCTL_EUSAGE;
-        }
-    }
-    if (optind != argc - 1 || !shifts)
+    char *shifts = NULL;
+    const fcctl_opt_t opts[] = {
+        FCCTL_TEXT("org", 'o', &p.org_code),     FCCTL_TEXT("name", 'n', &p.name),
+        FCCTL_TEXT("kind", 'k', &p.kind),        FCCTL_NUM("risk", 'r', &p.risk_class),
+        FCCTL_TEXT("shifts", 's', &shifts),      FCCTL_OPTS_END};
+    if (fcctl_parse_opts(argc, argv, opts, 1, 1) != FCCTL_OK || !shifts)
         return FCCTL_EUSAGE;
     p.post_code = argv[optind];
     fc_arena_t *arena = fc_arena_new(4096);
@@ -418,7 +308,7 @@ static int s_duty(fcctl_t *ctl, int argc, char **argv, int in)
     static const struct option opts[] = {{"at", required_argument, NULL, 'a'}, {0}};
     int c;
     while ((c = getopt_long(argc, argv, "a:", opts, NULL)) != -1) {
-        if (c != 'a' || s_time_arg("--at", optarg, &at) != FCCTL_OK)
+        if (c != 'a' || fcctl_time_arg("--at", optarg, &at) != FCCTL_OK)
             return FCCTL_EUSAGE;
     }
     if (optind != argc - (in ? 2 : 1))
@@ -476,7 +366,7 @@ static int cmd_status(fcctl_t *ctl, int argc, char **argv)
     while ((c = getopt_long(argc, argv, "r:a:", opts, NULL)) != -1) {
         if (c == 'r')
             req.reason = optarg;
-        else if (c != 'a' || s_time_arg("--at", optarg, &req.at_us) != FCCTL_OK)
+        else if (c != 'a' || fcctl_time_arg("--at", optarg, &req.at_us) != FCCTL_OK)
             return FCCTL_EUSAGE;
     }
     if (optind != argc - 2)
@@ -517,7 +407,7 @@ static int cmd_incident(fcctl_t *ctl, int argc, char **argv)
             req.description = optarg;
         else if (c == 'o')
             req.on_duty = 1;
-        else if (c != 'a' || s_time_arg("--at", optarg, &req.at_us) != FCCTL_OK)
+        else if (c != 'a' || fcctl_time_arg("--at", optarg, &req.at_us) != FCCTL_OK)
             return FCCTL_EUSAGE;
     }
     if (optind != argc - 2)
@@ -576,7 +466,7 @@ static int cmd_keygroup_open(fcctl_t *ctl, int argc, char **argv)
             f.note = optarg;
             break;
         case 'a':
-            if (s_time_arg("--at", optarg, &f.opened_us) != FCCTL_OK)
+            if (fcctl_time_arg("--at", optarg, &f.opened_us) != FCCTL_OK)
                 return FCCTL_EUSAGE;
             break;
         default:
@@ -601,7 +491,7 @@ static int cmd_keygroup_close(fcctl_t *ctl, int argc, char **argv)
     while ((c = getopt_long(argc, argv, "n:a:", opts, NULL)) != -1) {
         if (c == 'n')
             req.note = optarg;
-        else if (c != 'a' || s_time_arg("--at", optarg, &req.at_us) != FCCTL_OK)
+        else if (c != 'a' || fcctl_time_arg("--at", optarg, &req.at_us) != FCCTL_OK)
             return FCCTL_EUSAGE;
     }
     if (optind != argc - 1)
@@ -633,7 +523,7 @@ static int cmd_keygroup_contact(fcctl_t *ctl, int argc, char **argv)
             sc.note = optarg;
             break;
         case 'a':
-            if (s_time_arg("--at", optarg, &sc.at_us) != FCCTL_OK)
+            if (fcctl_time_arg("--at", optarg, &sc.at_us) != FCCTL_OK)
                 return FCCTL_EUSAGE;
             break;
         default:
@@ -796,7 +686,7 @@ static int cmd_keyevent(fcctl_t *ctl, int argc, char **argv)
             e.description = optarg;
             break;
         case 'a':
-            if (s_time_arg("--at", optarg, &e.at_us) != FCCTL_OK)
+            if (fcctl_time_arg("--at", optarg, &e.at_us) != FCCTL_OK)
                 return FCCTL_EUSAGE;
             break;
         default:
@@ -831,7 +721,7 @@ static int cmd_merit(fcctl_t *ctl, int argc, char **argv)
             m.reason = optarg;
         else if (c == 'b')
             m.issued_by = optarg;
-        else if (c != 'a' || s_time_arg("--at", optarg, &m.at_us) != FCCTL_OK)
+        else if (c != 'a' || fcctl_time_arg("--at", optarg, &m.at_us) != FCCTL_OK)
             return FCCTL_EUSAGE;
     }
     if (optind != argc - 2)
@@ -1151,10 +1041,12 @@ typedef struct {
     size_t n;
 } s_clears_t;
 
-static int s_clears_add(s_clears_t *c, const char *v)
+/* --clear KIND:ID, repeatable (an fcctl_opt_t parse function; arg: the s_clears_t). */
+static int s_clears_add(const char *opt, const char *v, void *arg)
 {
+    s_clears_t *c = arg;
     if (c->n == FCCTL_MAX_CLEAR || s_parse_clear(v, &c->rec[c->n]) != 0) {
-        fprintf(stderr, "fcctl: --clear: \"%s\" is not key_event:ID or merit:ID\n", v);
+        fprintf(stderr, "fcctl: %s: \"%s\" is not key_event:ID or merit:ID\n", opt, v);
         return FCCTL_EUSAGE;
     }
     c->ptr[c->n] = &c->rec[c->n];
@@ -1169,52 +1061,6 @@ static void s_clears_fini(s_clears_t *c)
     c->n = 0;
 }
 
-/* One option of a command, --name VALUE (or -letter VALUE), into one of: text (as given),
- * time (an ISO time or a date, s_time_arg) or clears (KIND:ID, repeatable). */
-typedef struct {
-    const char *name;
-    int letter;
-    char **text;
-    int64_t *time;
-    s_clears_t *clears;
-} s_opt_t;
-
-#define FCCTL_MAX_OPTS 16
-
-/* Parses a command's options by table t (ended by a NULL name); FCCTL_OK when exactly n_args
- * arguments are left (from argv[optind]), else FCCTL_EUSAGE with what was wrong printed. */
-static int s_parse_opts(int argc, char **argv, const s_opt_t *t, int n_args)
-{
-    struct option lo[FCCTL_MAX_OPTS + 1];
-    char shorts[2 * FCCTL_MAX_OPTS + 1];
-    size_t n = 0;
-    for (; t[n].name && n < FCCTL_MAX_OPTS; n++) {
-        lo[n] = (struct option){t[n].name, required_argument, NULL, t[n].letter};
-        shorts[2 * n] = (char)t[n].letter;
-        shorts[2 * n + 1] = ':';
-    }
-    lo[n] = (struct option){0};
-    shorts[2 * n] = '\0';
-    int c;
-    while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
-        const s_opt_t *o = NULL;
-        for (size_t i = 0; i < n && !o; i++)
-            if (t[i].letter == c)
-                o = &t[i];
-        if (!o)
-            return FCCTL_EUSAGE;
-        char flag[64];
-        snprintf(flag, sizeof flag, "--%s", o->name);
-        if (o->text)
-            *o->text = optarg;
-        else if (o->time && s_time_arg(flag, optarg, o->time) != FCCTL_OK)
-            return FCCTL_EUSAGE;
-        else if (o->clears && s_clears_add(o->clears, optarg) != FCCTL_OK)
-            return FCCTL_EUSAGE;
-    }
-    return optind == argc - n_args ? FCCTL_OK : FCCTL_EUSAGE;
-}
-
 static void on_tolerance(const ProtobufCMessage *m)
 {
     printf("已记录容错免责 %lld\n", (long long)((const Fc__V1__FaultToleranceReply *)m)->record_id);
@@ -1225,11 +1071,11 @@ static int cmd_tolerance(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__FaultToleranceRecord r = FC__V1__FAULT_TOLERANCE_RECORD__INIT;
     s_clears_t cl = {.n = 0};
-    const s_opt_t opts[] = {
-        {"mistake", 'm', &r.mistake, NULL, NULL}, {"reasons", 'r', &r.reasons, NULL, NULL},
-        {"by", 'b', &r.decided_by, NULL, NULL},   {"at", 'a', NULL, &r.decided_us, NULL},
-        {"clear", 'c', NULL, NULL, &cl},          {NULL, 0, NULL, NULL, NULL}};
-    int rc = s_parse_opts(argc, argv, opts, 1);
+    const fcctl_opt_t opts[] = {
+        FCCTL_TEXT("mistake", 'm', &r.mistake), FCCTL_TEXT("reasons", 'r', &r.reasons),
+        FCCTL_TEXT("by", 'b', &r.decided_by),   FCCTL_TIME("at", 'a', &r.decided_us),
+        FCCTL_PARSE("clear", 'c', s_clears_add, &cl), FCCTL_OPTS_END};
+    int rc = fcctl_parse_opts(argc, argv, opts, 1, 1);
     if (rc != FCCTL_OK)
         goto out;
     r.employee_no = argv[optind];
@@ -1255,15 +1101,15 @@ static int cmd_clarify(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__ClarificationRecord r = FC__V1__CLARIFICATION_RECORD__INIT;
     s_clears_t cl = {.n = 0};
-    const s_opt_t opts[] = {{"complaint", 'C', &r.complaint, NULL, NULL},
-                            {"received", 'R', NULL, &r.complaint_us, NULL},
-                            {"findings", 'f', &r.findings, NULL, NULL},
-                            {"by", 'b', &r.decided_by, NULL, NULL},
-                            {"at", 'a', NULL, &r.clarified_us, NULL},
-                            {"accuser", 'x', &r.accuser_action, NULL, NULL},
-                            {"clear", 'c', NULL, NULL, &cl},
-                            {NULL, 0, NULL, NULL, NULL}};
-    int rc = s_parse_opts(argc, argv, opts, 1);
+    const fcctl_opt_t opts[] = {FCCTL_TEXT("complaint", 'C', &r.complaint),
+                                FCCTL_TIME("received", 'R', &r.complaint_us),
+                                FCCTL_TEXT("findings", 'f', &r.findings),
+                                FCCTL_TEXT("by", 'b', &r.decided_by),
+                                FCCTL_TIME("at", 'a', &r.clarified_us),
+                                FCCTL_TEXT("accuser", 'x', &r.accuser_action),
+                                FCCTL_PARSE("clear", 'c', s_clears_add, &cl),
+                                FCCTL_OPTS_END};
+    int rc = fcctl_parse_opts(argc, argv, opts, 1, 1);
     if (rc != FCCTL_OK)
         goto out;
     r.employee_no = argv[optind];
@@ -1303,7 +1149,7 @@ static int cmd_disc_report(fcctl_t *ctl, int argc, char **argv)
             d.description = optarg;
         else if (c == 'r')
             d.reported_by = optarg;
-        else if (c != 'a' || s_time_arg("--at", optarg, &d.reported_us) != FCCTL_OK)
+        else if (c != 'a' || fcctl_time_arg("--at", optarg, &d.reported_us) != FCCTL_OK)
             return FCCTL_EUSAGE;
     }
     if (optind != argc - 1)
@@ -1325,14 +1171,13 @@ static void on_disc_step(const ProtobufCMessage *m)
 static int cmd_disc_step(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__DiscriminationStepRequest req = FC__V1__DISCRIMINATION_STEP_REQUEST__INIT;
-    const s_opt_t opts[] = {{"action", 'x', &req.action, NULL, NULL},
-                            {"by", 'b', &req.by, NULL, NULL},
-                            {"outcome", 'o', &req.outcome, NULL, NULL},
-                            {"at", 'a', NULL, &req.at_us, NULL},
-                            {NULL, 0, NULL, NULL, NULL}};
-    if (s_parse_opts(argc, argv, opts, 2) != FCCTL_OK)
+    const fcctl_opt_t opts[] = {FCCTL_TEXT("action", 'x', &req.action),
+                                FCCTL_TEXT("by", 'b', &req.by),
+                                FCCTL_TEXT("outcome", 'o', &req.outcome),
+                                FCCTL_TIME("at", 'a', &req.at_us), FCCTL_OPTS_END};
+    if (fcctl_parse_opts(argc, argv, opts, 2, 2) != FCCTL_OK ||
+        fcctl_id_arg("case_id", argv[optind], &req.case_id) != FCCTL_OK)
         return FCCTL_EUSAGE;
-    req.case_id = strtoll(argv[optind], NULL, 10);
     req.step = argv[optind + 1];
     return s_call(ctl, "intake.discrimination_step", &req.base,
                   &fc__v1__discrimination_step_reply__descriptor, on_disc_step);
@@ -1378,13 +1223,12 @@ static void on_village_assign(const ProtobufCMessage *m)
 static int cmd_village_assign(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__VillageAssignment a = FC__V1__VILLAGE_ASSIGNMENT__INIT;
-    const s_opt_t opts[] = {{"village", 'v', &a.village, NULL, NULL},
-                            {"township", 't', &a.township, NULL, NULL},
-                            {"start", 's', NULL, &a.start_us, NULL},
-                            {"planned-return", 'p', NULL, &a.planned_return_us, NULL},
-                            {"record", 'r', &a.frontline_record, NULL, NULL},
-                            {NULL, 0, NULL, NULL, NULL}};
-    if (s_parse_opts(argc, argv, opts, 1) != FCCTL_OK)
+    const fcctl_opt_t opts[] = {FCCTL_TEXT("village", 'v', &a.village),
+                                FCCTL_TEXT("township", 't', &a.township),
+                                FCCTL_TIME("start", 's', &a.start_us),
+                                FCCTL_TIME("planned-return", 'p', &a.planned_return_us),
+                                FCCTL_TEXT("record", 'r', &a.frontline_record), FCCTL_OPTS_END};
+    if (fcctl_parse_opts(argc, argv, opts, 1, 1) != FCCTL_OK)
         return FCCTL_EUSAGE;
     a.employee_no = argv[optind];
     Fc__V1__VillageAssignRequest req = FC__V1__VILLAGE_ASSIGN_REQUEST__INIT;
@@ -1404,14 +1248,13 @@ static void on_village_update(const ProtobufCMessage *m)
 static int cmd_village_update(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__VillageUpdateRequest req = FC__V1__VILLAGE_UPDATE_REQUEST__INIT;
-    const s_opt_t opts[] = {{"planned-return", 'p', NULL, &req.planned_return_us, NULL},
-                            {"record", 'r', &req.frontline_record_add, NULL, NULL},
-                            {"returned", 'R', NULL, &req.returned_us, NULL},
-                            {"note", 'n', &req.return_note, NULL, NULL},
-                            {NULL, 0, NULL, NULL, NULL}};
-    if (s_parse_opts(argc, argv, opts, 1) != FCCTL_OK)
+    const fcctl_opt_t opts[] = {FCCTL_TIME("planned-return", 'p', &req.planned_return_us),
+                                FCCTL_TEXT("record", 'r', &req.frontline_record_add),
+                                FCCTL_TIME("returned", 'R', &req.returned_us),
+                                FCCTL_TEXT("note", 'n', &req.return_note), FCCTL_OPTS_END};
+    if (fcctl_parse_opts(argc, argv, opts, 1, 1) != FCCTL_OK ||
+        fcctl_id_arg("assignment_id", argv[optind], &req.assignment_id) != FCCTL_OK)
         return FCCTL_EUSAGE;
-    req.assignment_id = strtoll(argv[optind], NULL, 10);
     return s_call(ctl, "intake.village_update", &req.base,
                   &fc__v1__village_update_reply__descriptor, on_village_update);
 }

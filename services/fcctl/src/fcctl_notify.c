@@ -2,6 +2,7 @@
  * (list, record done), where departments and people receive messages, branch secretaries,
  * the health check campaign, ad-hoc reminders and retrying a dead delivery. */
 #include "fcctl.h"
+#include "fcctl_opts.h"
 #include "fc/v1/notify.pb-c.h"
 #include "fc_clock.h"
 
@@ -33,14 +34,17 @@ static size_t s_split(char *s, char **out, size_t max)
     return n;
 }
 
-static int s_parse_time(const char *s, int64_t *out)
+/* A comma-separated list option (an fcctl_opt_t parse function; arg: an s_list_t). */
+typedef struct {
+    char **items;
+    size_t *n;
+} s_list_t;
+
+static int s_list_opt(const char *opt, const char *value, void *arg)
 {
-    fc_err_t err;
-    if (fc_time_parse(s, out, &err) != FC_OK) {
-        fprintf(stderr, "fcctl: 时间“%s”无效（YYYY-MM-DD 或 YYYY-MM-DDTHH:MM[:SS](Z|+08:00)）\n",
-                s);
-        return FCCTL_EUSAGE;
-    }
+    (void)opt;
+    s_list_t *l = arg;
+    *l->n = s_split((char *)value, l->items, FCCTL_MAX_LIST);
     return FCCTL_OK;
 }
 
@@ -220,7 +224,7 @@ static int cmd_done(fcctl_t *ctl, int argc, char **argv)
             req.note = optarg;
             break;
         case 'a':
-            if ((rc = s_parse_time(optarg, &req.at_us)) != FCCTL_OK)
+            if ((rc = fcctl_time_arg("--at", optarg, &req.at_us)) != FCCTL_OK)
                 return rc;
             break;
         default:
@@ -301,40 +305,15 @@ static int cmd_desk(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__DeskSetRequest req = FC__V1__DESK_SET_REQUEST__INIT;
     char *channels[FCCTL_MAX_LIST];
-    static const struct option opts[] = {{"name", required_argument, NULL, 'n'},
-                                         {"wecom", required_argument, NULL, 'w'},
-                                         {"email", required_argument, NULL, 'e'},
-                                         {"phone", required_argument, NULL, 'p'},
-                                         {"lang", required_argument, NULL, 'l'},
-                                         {"channels", required_argument, NULL, 'c'},
-                                         {0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "n:w:e:p:l:c:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'n':
-            req.name = optarg;
-            break;
-        case 'w':
-            req.wecom_url = optarg;
-            break;
-        case 'e':
-            req.email = optarg;
-            break;
-        case 'p':
-            req.phone = optarg;
-            break;
-        case 'l':
-            req.lang = optarg;
-            break;
-        case 'c':
-            req.channels = channels;
-            req.n_channels = s_split(optarg, channels, FCCTL_MAX_LIST);
-            break;
-        default:
-            return FCCTL_EUSAGE;
-        }
-    }
-    if (optind != argc - 1)
+    s_list_t list = {channels, &req.n_channels};
+    req.channels = channels;
+    const fcctl_opt_t opts[] = {FCCTL_TEXT("name", 'n', &req.name),
+                                FCCTL_TEXT("wecom", 'w', &req.wecom_url),
+                                FCCTL_TEXT("email", 'e', &req.email),
+                                FCCTL_TEXT("phone", 'p', &req.phone),
+                                FCCTL_TEXT("lang", 'l', &req.lang),
+                                FCCTL_PARSE("channels", 'c', s_list_opt, &list), FCCTL_OPTS_END};
+    if (fcctl_parse_opts(argc, argv, opts, 1, 1) != FCCTL_OK)
         return FCCTL_EUSAGE;
     req.org_code = argv[optind];
     ProtobufCMessage *reply = NULL;
@@ -355,32 +334,13 @@ static int cmd_prefs(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__PrefSetRequest req = FC__V1__PREF_SET_REQUEST__INIT;
     char *channels[FCCTL_MAX_LIST];
-    static const struct option opts[] = {{"channels", required_argument, NULL, 'c'},
-                                         {"lang", required_argument, NULL, 'l'},
-                                         {"email", required_argument, NULL, 'e'},
-                                         {"wecom", required_argument, NULL, 'w'},
-                                         {0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "c:l:e:w:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c':
-            req.channels = channels;
-            req.n_channels = s_split(optarg, channels, FCCTL_MAX_LIST);
-            break;
-        case 'l':
-            req.lang = optarg;
-            break;
-        case 'e':
-            req.email = optarg;
-            break;
-        case 'w':
-            req.wecom_url = optarg;
-            break;
-        default:
-            return FCCTL_EUSAGE;
-        }
-    }
-    if (optind != argc - 1)
+    s_list_t list = {channels, &req.n_channels};
+    req.channels = channels;
+    const fcctl_opt_t opts[] = {FCCTL_PARSE("channels", 'c', s_list_opt, &list),
+                                FCCTL_TEXT("lang", 'l', &req.lang),
+                                FCCTL_TEXT("email", 'e', &req.email),
+                                FCCTL_TEXT("wecom", 'w', &req.wecom_url), FCCTL_OPTS_END};
+    if (fcctl_parse_opts(argc, argv, opts, 1, 1) != FCCTL_OK)
         return FCCTL_EUSAGE;
     req.employee_no = argv[optind];
     ProtobufCMessage *reply = NULL;
@@ -482,7 +442,7 @@ static int cmd_remind(fcctl_t *ctl, int argc, char **argv)
             spec.org_code = optarg;
             break;
         case 'd':
-            if ((rc = s_parse_time(optarg, &spec.due_us)) != FCCTL_OK)
+            if ((rc = fcctl_time_arg("--due", optarg, &spec.due_us)) != FCCTL_OK)
                 return rc;
             break;
         case 'u':

@@ -2,12 +2,14 @@
  * catalogue, receipts, transfers down the tree, issues, requests from posts served by
  * priority, stock with days of cover, and a post's daily needs. */
 #include "fcctl.h"
+#include "fcctl_opts.h"
 #include "fc/v1/welfare.pb-c.h"
 #include "fc_clock.h"
 #include "fc_id.h"
 
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,16 +18,7 @@
 static int s_run(fcctl_t *ctl, const char *type, const ProtobufCMessage *req,
                  const ProtobufCMessageDescriptor *desc, void (*print)(const ProtobufCMessage *))
 {
-    ProtobufCMessage *reply = NULL;
-    int rc = fcctl_call(ctl, "welfare", type, req, desc, &reply);
-    if (rc != FCCTL_OK)
-        return rc;
-    if (ctl->json)
-        fcctl_print_json(reply);
-    else
-        print(reply);
-    protobuf_c_message_free_unpacked(reply, NULL);
-    return FCCTL_OK;
+    return fcctl_run(ctl, "welfare", type, req, desc, print);
 }
 
 /* A whole positive quantity; a usage error otherwise (0 and negatives are left to the
@@ -116,68 +109,25 @@ static void print_items(const ProtobufCMessage *m)
 /* Options: --memo/--note/--detail (text), --key, --source, --day, --due, --item, --state,
  * --org, --subtree, --open, --limit. Values left NULL/0 when absent. */
 typedef struct {
-    const char *memo, *key, *source, *day, *item, *state, *org;
+    char *memo, *key, *source, *day, *item, *state, *org;
     int64_t due_us;
-    int subtree, open, limit;
+    protobuf_c_boolean subtree, open;
+    int32_t limit;
 } s_opts_t;
 
 static int s_opts(int argc, char **argv, s_opts_t *o)
 {
-    static const struct option opts[] = {
-        {"memo", required_argument, NULL, 'm'},   {"note", required_argument, NULL, 'm'},
-        {"detail", required_argument, NULL, 'm'}, {"key", required_argument, NULL, 'k'},
-        {"source", required_argument, NULL, 's'}, {"day", required_argument, NULL, 'd'},
-        {"due", required_argument, NULL, 'u'},    {"item", required_argument, NULL, 'i'},
-        {"state", required_argument, NULL, 't'},  {"org", required_argument, NULL, 'o'},
-        {"subtree", no_argument, NULL, 'S'},      {"open", no_argument, NULL, 'O'},
-        {"limit", required_argument, NULL, 'l'},  {0}};
     memset(o, 0, sizeof *o);
     o->memo = o->key = o->source = o->day = o->item = o->state = o->org = "";
-    int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        fc_err_t err;
-        switch (c) {
-        case 'm':
-            o->memo = optarg;
-            break;
-        case 'k':
-            o->key = optarg;
-            break;
-        case 's':
-            o->source = optarg;
-            break;
-        case 'd':
-            o->day = optarg;
-            break;
-        case 'i':
-            o->item = optarg;
-            break;
-        case 't':
-            o->state = optarg;
-            break;
-        case 'o':
-            o->org = optarg;
-            break;
-        case 'S':
-            o->subtree = 1;
-            break;
-        case 'O':
-            o->open = 1;
-            break;
-        case 'l':
-            o->limit = atoi(optarg);
-            break;
-        case 'u':
-            if (fc_time_parse(optarg, &o->due_us, &err) != FC_OK) {
-                fprintf(stderr, "fcctl: --due: %s\n", err.message);
-                return FCCTL_EUSAGE;
-            }
-            break;
-        default:
-            return FCCTL_EUSAGE;
-        }
-    }
-    return FCCTL_OK;
+    const fcctl_opt_t t[] = {
+        FCCTL_TEXT("memo", 'm', &o->memo),     FCCTL_TEXT("note", 'm', &o->memo),
+        FCCTL_TEXT("detail", 'm', &o->memo),   FCCTL_TEXT("key", 'k', &o->key),
+        FCCTL_TEXT("source", 's', &o->source), FCCTL_TEXT("day", 'd', &o->day),
+        FCCTL_TIME("due", 'u', &o->due_us),    FCCTL_TEXT("item", 'i', &o->item),
+        FCCTL_TEXT("state", 't', &o->state),   FCCTL_TEXT("org", 'o', &o->org),
+        FCCTL_FLAG("subtree", 'S', &o->subtree), FCCTL_FLAG("open", 'O', &o->open),
+        FCCTL_NUM("limit", 'l', &o->limit),    FCCTL_OPTS_END};
+    return fcctl_parse_opts(argc, argv, t, 0, INT_MAX);
 }
 
 static int cmd_item(fcctl_t *ctl, int argc, char **argv)

@@ -69,6 +69,22 @@ int fcctl_call(fcctl_t *ctl, const char *service, const char *type, const Protob
     return FCCTL_OK;
 }
 
+int fcctl_run(fcctl_t *ctl, const char *service, const char *type, const ProtobufCMessage *req,
+              const ProtobufCMessageDescriptor *reply_desc,
+              void (*text)(const ProtobufCMessage *reply))
+{
+    ProtobufCMessage *reply = NULL;
+    int rc = fcctl_call(ctl, service, type, req, reply_desc, &reply);
+    if (rc != FCCTL_OK)
+        return rc;
+    if (ctl->json)
+        fcctl_print_json(reply);
+    else if (text)
+        text(reply);
+    protobuf_c_message_free_unpacked(reply, NULL);
+    return FCCTL_OK;
+}
+
 int fcctl_parse_temp(const char *s)
 {
     /* "36.5" or "36" → tenths of a degree; no floating point */

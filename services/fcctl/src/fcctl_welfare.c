@@ -3,6 +3,7 @@
  * deceased (list, show, assign, visit). Amounts on the command line are yuan with at most two
  * decimals ("300", "1234.5"); the service works in integer fen. */
 #include "fcctl.h"
+#include "fcctl_opts.h"
 #include "fc/v1/welfare.pb-c.h"
 #include "fc_clock.h"
 #include "fc_id.h"
@@ -128,30 +129,12 @@ static const char *s_time(int64_t us, char *buf, size_t n)
     return buf;
 }
 
-static int s_time_arg(const char *opt, const char *s, int64_t *us)
-{
-    fc_err_t err;
-    if (fc_time_parse(s, us, &err) != FC_OK) {
-        fprintf(stderr, "fcctl: %s: %s\n", opt, err.message);
-        return FCCTL_EUSAGE;
-    }
-    return FCCTL_OK;
-}
 
-/* Runs the call, prints JSON with --json or hands the reply to print(). */
+/* Calls fc-welfare; prints JSON with --json or hands the reply to print(). */
 static int s_run(fcctl_t *ctl, const char *type, const ProtobufCMessage *req,
                  const ProtobufCMessageDescriptor *desc, void (*print)(const ProtobufCMessage *))
 {
-    ProtobufCMessage *reply = NULL;
-    int rc = fcctl_call(ctl, "welfare", type, req, desc, &reply);
-    if (rc != FCCTL_OK)
-        return rc;
-    if (ctl->json)
-        fcctl_print_json(reply);
-    else
-        print(reply);
-    protobuf_c_message_free_unpacked(reply, NULL);
-    return FCCTL_OK;
+    return fcctl_run(ctl, "welfare", type, req, desc, print);
 }
 
 /* ---- funds --------------------------------------------------------------------------------- */
@@ -183,31 +166,19 @@ static void print_transfer(const ProtobufCMessage *m)
     s_print_balances(r->balances, r->n_balances);
 }
 
-/* Options every fund movement takes: --memo, --key. */
-static int s_move_opts(int argc, char **argv, const char **memo, const char **key)
+/* Options every fund movement takes: --memo, --key; then n_args arguments. */
+static int s_move_opts(int argc, char **argv, char **memo, char **key, int n_args)
 {
-    static const struct option opts[] = {
-        {"memo", required_argument, NULL, 'm'}, {"key", required_argument, NULL, 'k'}, {0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "m:k:", opts, NULL)) != -1) {
-        if (c == 'm')
-            *memo = optarg;
-        else if (c == 'k')
-            *key = optarg;
-        else
-            return FCCTL_EUSAGE;
-    }
-    return FCCTL_OK;
+    const fcctl_opt_t opts[] = {FCCTL_TEXT("memo", 'm', memo), FCCTL_TEXT("key", 'k', key),
+                                FCCTL_OPTS_END};
+    return fcctl_parse_opts(argc, argv, opts, n_args, n_args);
 }
 
 static int s_inflow(fcctl_t *ctl, int argc, char **argv, const char *kind)
 {
     Fc__V1__FundsInflowRequest req = FC__V1__FUNDS_INFLOW_REQUEST__INIT;
-    const char *memo = "", *key = "";
-    if (s_move_opts(argc, argv, &memo, &key) != FCCTL_OK)
-        return FCCTL_EUSAGE;
     int match = strcmp(kind, "match") == 0;
-    if (optind != argc - (match ? 2 : 3))
+    if (s_move_opts(argc, argv, &req.memo, &req.idempotency_key, match ? 2 : 3) != FCCTL_OK)
         return FCCTL_EUSAGE;
     req.org_code = argv[optind];
     req.fund = match ? "matching" : argv[optind + 1];
@@ -215,8 +186,6 @@ static int s_inflow(fcctl_t *ctl, int argc, char **argv, const char *kind)
     if (rc != FCCTL_OK)
         return rc;
     req.kind = (char *)kind;
-    req.memo = (char *)memo;
-    req.idempotency_key = (char *)key;
     return s_run(ctl, "welfare.funds_inflow", &req.base, &fc__v1__funds_transfer_reply__descriptor,
                  print_transfer);
 }
@@ -234,8 +203,7 @@ static int cmd_funds_match(fcctl_t *ctl, int argc, char **argv)
 static int cmd_funds_allocate(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__FundsAllocateRequest req = FC__V1__FUNDS_ALLOCATE_REQUEST__INIT;
-    const char *memo = "", *key = "";
-    if (s_move_opts(argc, argv, &memo, &key) != FCCTL_OK || optind != argc - 4)
+    if (s_move_opts(argc, argv, &req.memo, &req.idempotency_key, 4) != FCCTL_OK)
         return FCCTL_EUSAGE;
     req.from_org = argv[optind];
     req.to_org = argv[optind + 1];
@@ -243,8 +211,6 @@ static int cmd_funds_allocate(fcctl_t *ctl, int argc, char **argv)
     int rc = s_amount_arg(argv[optind + 3], &req.amount_fen);
     if (rc != FCCTL_OK)
         return rc;
-    req.memo = (char *)memo;
-    req.idempotency_key = (char *)key;
     return s_run(ctl, "welfare.funds_allocate", &req.base,
                  &fc__v1__funds_transfer_reply__descriptor, print_transfer);
 }
@@ -258,14 +224,8 @@ static void print_balance(const ProtobufCMessage *m)
 static int cmd_funds_balance(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__FundsBalanceRequest req = FC__V1__FUNDS_BALANCE_REQUEST__INIT;
-    static const struct option opts[] = {{"subtree", no_argument, NULL, 's'}, {0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "s", opts, NULL)) != -1) {
-        if (c != 's')
-            return FCCTL_EUSAGE;
-        req.subtree = 1;
-    }
-    if (optind < argc - 1)
+    const fcctl_opt_t opts[] = {FCCTL_FLAG("subtree", 's', &req.subtree), FCCTL_OPTS_END};
+    if (fcctl_parse_opts(argc, argv, opts, 0, 1) != FCCTL_OK)
         return FCCTL_EUSAGE;
     req.org_code = optind == argc - 1 ? argv[optind] : "";
     return s_run(ctl, "welfare.funds_balance", &req.base, &fc__v1__funds_balance_reply__descriptor,
@@ -302,33 +262,10 @@ static void print_statement(const ProtobufCMessage *m)
 static int cmd_funds_statement(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__FundsStatementRequest req = FC__V1__FUNDS_STATEMENT_REQUEST__INIT;
-    static const struct option opts[] = {{"account", required_argument, NULL, 'a'},
-                                         {"from", required_argument, NULL, 'f'},
-                                         {"to", required_argument, NULL, 't'},
-                                         {"limit", required_argument, NULL, 'l'},
-                                         {0}};
-    int c, rc;
-    while ((c = getopt_long(argc, argv, "a:f:t:l:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'a':
-            req.account = optarg;
-            break;
-        case 'f':
-            if ((rc = s_time_arg("--from", optarg, &req.from_us)) != FCCTL_OK)
-                return rc;
-            break;
-        case 't':
-            if ((rc = s_time_arg("--to", optarg, &req.to_us)) != FCCTL_OK)
-                return rc;
-            break;
-        case 'l':
-            req.limit = atoi(optarg);
-            break;
-        default:
-            return FCCTL_EUSAGE;
-        }
-    }
-    if (optind != argc - 2)
+    const fcctl_opt_t opts[] = {
+        FCCTL_TEXT("account", 'a', &req.account), FCCTL_TIME("from", 'f', &req.from_us),
+        FCCTL_TIME("to", 't', &req.to_us), FCCTL_NUM("limit", 'l', &req.limit), FCCTL_OPTS_END};
+    if (fcctl_parse_opts(argc, argv, opts, 2, 2) != FCCTL_OK)
         return FCCTL_EUSAGE;
     req.org_code = argv[optind];
     req.fund = argv[optind + 1];
@@ -417,35 +354,18 @@ static void print_pay(const ProtobufCMessage *m)
 static int cmd_pay_request(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__PayRequest req = FC__V1__PAY_REQUEST__INIT;
-    static const struct option opts[] = {{"incident", required_argument, NULL, 'i'},
-                                         {"key", required_argument, NULL, 'k'},
-                                         {"memo", required_argument, NULL, 'm'},
-                                         {0}};
-    int c, rc;
-    char key[FC_ID_LEN + 16];
-    key[0] = '\0';
-    while ((c = getopt_long(argc, argv, "i:k:m:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'i':
-            req.incident_kind = optarg;
-            break;
-        case 'k':
-            snprintf(key, sizeof key, "%s", optarg);
-            break;
-        case 'm':
-            req.memo = optarg;
-            break;
-        default:
-            return FCCTL_EUSAGE;
-        }
-    }
-    if (optind != argc - 2 && optind != argc - 3)
+    const fcctl_opt_t opts[] = {FCCTL_TEXT("incident", 'i', &req.incident_kind),
+                                FCCTL_TEXT("key", 'k', &req.idempotency_key),
+                                FCCTL_TEXT("memo", 'm', &req.memo), FCCTL_OPTS_END};
+    int rc;
+    if (fcctl_parse_opts(argc, argv, opts, 2, 3) != FCCTL_OK)
         return FCCTL_EUSAGE;
     req.employee_no = argv[optind];
     req.kind = argv[optind + 1];
     if (optind == argc - 3 && (rc = s_amount_arg(argv[optind + 2], &req.amount_fen)) != FCCTL_OK)
         return rc;
-    if (!key[0]) {
+    char key[FC_ID_LEN + 16];
+    if (!req.idempotency_key[0]) {
         /* no key given: a fresh one, printed so that a retry can reuse it */
         char id[FC_ID_LEN + 1];
         fc_id_new(id);
@@ -453,36 +373,25 @@ static int cmd_pay_request(fcctl_t *ctl, int argc, char **argv)
         if (!ctl->json)
             fprintf(stderr, "fcctl: idempotency key %s (repeat with --key %s to retry safely)\n",
                     key, key);
+        req.idempotency_key = key;
     }
-    req.idempotency_key = key;
     return s_run(ctl, "welfare.pay_request", &req.base, &fc__v1__pay_reply__descriptor, print_pay);
 }
 
 static int s_decision(fcctl_t *ctl, int argc, char **argv, const char *type, int need_reason)
 {
     Fc__V1__PayDecisionRequest req = FC__V1__PAY_DECISION_REQUEST__INIT;
-    static const struct option opts[] = {
-        {"reason", required_argument, NULL, 'r'}, {"note", required_argument, NULL, 'n'}, {0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "r:n:", opts, NULL)) != -1) {
-        if (c == 'r' || c == 'n')
-            req.note = optarg;
-        else
-            return FCCTL_EUSAGE;
-    }
-    if (optind != argc - 1)
+    const fcctl_opt_t opts[] = {FCCTL_TEXT("reason", 'r', &req.note),
+                                FCCTL_TEXT("note", 'n', &req.note), FCCTL_OPTS_END};
+    int rc;
+    if (fcctl_parse_opts(argc, argv, opts, 1, 1) != FCCTL_OK)
         return FCCTL_EUSAGE;
-    char *end = NULL;
-    long long id = strtoll(argv[optind], &end, 10);
-    if (!*argv[optind] || *end || id <= 0) {
-        fprintf(stderr, "fcctl: id: \"%s\" is not a disbursement number\n", argv[optind]);
-        return FCCTL_EUSAGE;
-    }
+    if ((rc = fcctl_id_arg("id", argv[optind], &req.id)) != FCCTL_OK)
+        return rc;
     if (need_reason && !req.note[0]) {
         fprintf(stderr, "fcctl: --reason: required\n");
         return FCCTL_EUSAGE;
     }
-    req.id = id;
     return s_run(ctl, type, &req.base, &fc__v1__pay_reply__descriptor, print_pay);
 }
 
@@ -504,23 +413,13 @@ static int cmd_pay_reverse(fcctl_t *ctl, int argc, char **argv)
 static int cmd_pay_show(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__PayShowRequest req = FC__V1__PAY_SHOW_REQUEST__INIT;
-    static const struct option opts[] = {{"key", required_argument, NULL, 'k'}, {0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "k:", opts, NULL)) != -1) {
-        if (c != 'k')
-            return FCCTL_EUSAGE;
-        req.idempotency_key = optarg;
-    }
-    if (req.idempotency_key[0] ? optind != argc : optind != argc - 1)
+    const fcctl_opt_t opts[] = {FCCTL_TEXT("key", 'k', &req.idempotency_key), FCCTL_OPTS_END};
+    int rc;
+    if (fcctl_parse_opts(argc, argv, opts, 0, 1) != FCCTL_OK ||
+        argc - optind != (req.idempotency_key[0] ? 0 : 1))
         return FCCTL_EUSAGE;
-    if (!req.idempotency_key[0]) {
-        char *end = NULL;
-        req.id = strtoll(argv[optind], &end, 10);
-        if (!*argv[optind] || *end || req.id <= 0) {
-            fprintf(stderr, "fcctl: id: \"%s\" is not a disbursement number\n", argv[optind]);
-            return FCCTL_EUSAGE;
-        }
-    }
+    if (!req.idempotency_key[0] && (rc = fcctl_id_arg("id", argv[optind], &req.id)) != FCCTL_OK)
+        return rc;
     return s_run(ctl, "welfare.pay_show", &req.base, &fc__v1__pay_reply__descriptor, print_pay);
 }
 
@@ -552,42 +451,12 @@ static void print_list(const ProtobufCMessage *m)
 static int cmd_pay_list(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__PayListRequest req = FC__V1__PAY_LIST_REQUEST__INIT;
-    static const struct option opts[] = {
-        {"person", required_argument, NULL, 'p'}, {"kind", required_argument, NULL, 'k'},
-        {"state", required_argument, NULL, 's'},  {"org", required_argument, NULL, 'o'},
-        {"from", required_argument, NULL, 'f'},   {"to", required_argument, NULL, 't'},
-        {"limit", required_argument, NULL, 'l'},  {0}};
-    int c, rc;
-    while ((c = getopt_long(argc, argv, "p:k:s:o:f:t:l:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'p':
-            req.employee_no = optarg;
-            break;
-        case 'k':
-            req.kind = optarg;
-            break;
-        case 's':
-            req.state = optarg;
-            break;
-        case 'o':
-            req.org_code = optarg;
-            break;
-        case 'f':
-            if ((rc = s_time_arg("--from", optarg, &req.from_us)) != FCCTL_OK)
-                return rc;
-            break;
-        case 't':
-            if ((rc = s_time_arg("--to", optarg, &req.to_us)) != FCCTL_OK)
-                return rc;
-            break;
-        case 'l':
-            req.limit = atoi(optarg);
-            break;
-        default:
-            return FCCTL_EUSAGE;
-        }
-    }
-    if (optind != argc)
+    const fcctl_opt_t opts[] = {
+        FCCTL_TEXT("person", 'p', &req.employee_no), FCCTL_TEXT("kind", 'k', &req.kind),
+        FCCTL_TEXT("state", 's', &req.state),        FCCTL_TEXT("org", 'o', &req.org_code),
+        FCCTL_TIME("from", 'f', &req.from_us),       FCCTL_TIME("to", 't', &req.to_us),
+        FCCTL_NUM("limit", 'l', &req.limit),         FCCTL_OPTS_END};
+    if (fcctl_parse_opts(argc, argv, opts, 0, 0) != FCCTL_OK)
         return FCCTL_EUSAGE;
     return s_run(ctl, "welfare.pay_list", &req.base, &fc__v1__pay_list_reply__descriptor,
                  print_list);
@@ -627,18 +496,9 @@ static void print_family(const ProtobufCMessage *m)
 static int cmd_family_list(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__FamilyListRequest req = FC__V1__FAMILY_LIST_REQUEST__INIT;
-    static const struct option opts[] = {
-        {"org", required_argument, NULL, 'o'}, {"due", no_argument, NULL, 'd'}, {0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "o:d", opts, NULL)) != -1) {
-        if (c == 'o')
-            req.org_code = optarg;
-        else if (c == 'd')
-            req.due_only = 1;
-        else
-            return FCCTL_EUSAGE;
-    }
-    if (optind != argc)
+    const fcctl_opt_t opts[] = {FCCTL_TEXT("org", 'o', &req.org_code),
+                                FCCTL_FLAG("due", 'd', &req.due_only), FCCTL_OPTS_END};
+    if (fcctl_parse_opts(argc, argv, opts, 0, 0) != FCCTL_OK)
         return FCCTL_EUSAGE;
     return s_run(ctl, "welfare.family_list", &req.base, &fc__v1__family_list_reply__descriptor,
                  print_family_list);
@@ -657,33 +517,12 @@ static int cmd_family_show(fcctl_t *ctl, int argc, char **argv)
 static int cmd_family_assign(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__FamilyAssignRequest req = FC__V1__FAMILY_ASSIGN_REQUEST__INIT;
-    static const struct option opts[] = {
-        {"liaison", required_argument, NULL, 'l'}, {"contact", required_argument, NULL, 'c'},
-        {"phone", required_argument, NULL, 'p'},   {"relation", required_argument, NULL, 'r'},
-        {"every", required_argument, NULL, 'e'},   {0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "l:c:p:r:e:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'l':
-            req.liaison_employee_no = optarg;
-            break;
-        case 'c':
-            req.contact_name = optarg;
-            break;
-        case 'p':
-            req.contact_phone = optarg;
-            break;
-        case 'r':
-            req.contact_relation = optarg;
-            break;
-        case 'e':
-            req.visit_every_days = atoi(optarg);
-            break;
-        default:
-            return FCCTL_EUSAGE;
-        }
-    }
-    if (optind != argc - 1)
+    const fcctl_opt_t opts[] = {FCCTL_TEXT("liaison", 'l', &req.liaison_employee_no),
+                                FCCTL_TEXT("contact", 'c', &req.contact_name),
+                                FCCTL_TEXT("phone", 'p', &req.contact_phone),
+                                FCCTL_TEXT("relation", 'r', &req.contact_relation),
+                                FCCTL_NUM("every", 'e', &req.visit_every_days), FCCTL_OPTS_END};
+    if (fcctl_parse_opts(argc, argv, opts, 1, 1) != FCCTL_OK)
         return FCCTL_EUSAGE;
     req.employee_no = argv[optind];
     return s_run(ctl, "welfare.family_assign", &req.base, &fc__v1__family_show_reply__descriptor,
@@ -693,28 +532,10 @@ static int cmd_family_assign(fcctl_t *ctl, int argc, char **argv)
 static int cmd_family_visit(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__FamilyVisitRequest req = FC__V1__FAMILY_VISIT_REQUEST__INIT;
-    static const struct option opts[] = {{"at", required_argument, NULL, 'a'},
-                                         {"visitor", required_argument, NULL, 'v'},
-                                         {"note", required_argument, NULL, 'n'},
-                                         {0}};
-    int c, rc;
-    while ((c = getopt_long(argc, argv, "a:v:n:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'a':
-            if ((rc = s_time_arg("--at", optarg, &req.at_us)) != FCCTL_OK)
-                return rc;
-            break;
-        case 'v':
-            req.visitor = optarg;
-            break;
-        case 'n':
-            req.note = optarg;
-            break;
-        default:
-            return FCCTL_EUSAGE;
-        }
-    }
-    if (optind != argc - 1)
+    const fcctl_opt_t opts[] = {FCCTL_TIME("at", 'a', &req.at_us),
+                                FCCTL_TEXT("visitor", 'v', &req.visitor),
+                                FCCTL_TEXT("note", 'n', &req.note), FCCTL_OPTS_END};
+    if (fcctl_parse_opts(argc, argv, opts, 1, 1) != FCCTL_OK)
         return FCCTL_EUSAGE;
     req.employee_no = argv[optind];
     return s_run(ctl, "welfare.family_visit", &req.base, &fc__v1__family_show_reply__descriptor,
@@ -790,46 +611,17 @@ static void print_benefit_list(const ProtobufCMessage *m)
 
 static int s_case_arg(const char *s, int64_t *id)
 {
-    char *end = NULL;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v <= 0) {
-        fprintf(stderr, "fcctl: case_id: \"%s\" is not a case number\n", s);
-        return FCCTL_EUSAGE;
-    }
-    *id = v;
-    return FCCTL_OK;
+    return fcctl_id_arg("case_id", s, id);
 }
 
 static int cmd_benefit_open(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__BenefitOpenRequest req = FC__V1__BENEFIT_OPEN_REQUEST__INIT;
-    static const struct option opts[] = {{"incident", required_argument, NULL, 'i'},
-                                         {"handler", required_argument, NULL, 'h'},
-                                         {"deadline", required_argument, NULL, 'd'},
-                                         {"note", required_argument, NULL, 'n'},
-                                         {0}};
-    int c, rc;
-    while ((c = getopt_long(argc, argv, "i:h:d:n:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'i':
-            if ((rc = s_case_arg(optarg, &req.incident_id)) != FCCTL_OK)
-                return rc;
-            break;
-        case 'h':
-            req.handler = optarg;
-            break;
-        case 'd':
-            if ((rc = s_time_arg("--deadline", optarg, &req.deadline_us)) != FCCTL_OK)
-                return rc;
-            break;
-        case 'n':
-            req.note = optarg;
-            break;
-        default:
-            return FCCTL_EUSAGE;
-        }
-    }
-    if (optind != argc - 2)
+    const fcctl_opt_t opts[] = {
+        FCCTL_ID("incident", 'i', &req.incident_id), FCCTL_TEXT("handler", 'h', &req.handler),
+        FCCTL_TIME("deadline", 'd', &req.deadline_us), FCCTL_TEXT("note", 'n', &req.note),
+        FCCTL_OPTS_END};
+    if (fcctl_parse_opts(argc, argv, opts, 2, 2) != FCCTL_OK)
         return FCCTL_EUSAGE;
     req.kind = argv[optind];
     req.employee_no = argv[optind + 1];
@@ -840,28 +632,11 @@ static int cmd_benefit_open(fcctl_t *ctl, int argc, char **argv)
 static int cmd_benefit_step(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__BenefitStepRequest req = FC__V1__BENEFIT_STEP_REQUEST__INIT;
-    static const struct option opts[] = {{"handler", required_argument, NULL, 'h'},
-                                         {"deadline", required_argument, NULL, 'd'},
-                                         {"note", required_argument, NULL, 'n'},
-                                         {0}};
-    int c, rc;
-    while ((c = getopt_long(argc, argv, "h:d:n:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            req.handler = optarg;
-            break;
-        case 'd':
-            if ((rc = s_time_arg("--deadline", optarg, &req.deadline_us)) != FCCTL_OK)
-                return rc;
-            break;
-        case 'n':
-            req.note = optarg;
-            break;
-        default:
-            return FCCTL_EUSAGE;
-        }
-    }
-    if (optind != argc - 2)
+    const fcctl_opt_t opts[] = {FCCTL_TEXT("handler", 'h', &req.handler),
+                                FCCTL_TIME("deadline", 'd', &req.deadline_us),
+                                FCCTL_TEXT("note", 'n', &req.note), FCCTL_OPTS_END};
+    int rc;
+    if (fcctl_parse_opts(argc, argv, opts, 2, 2) != FCCTL_OK)
         return FCCTL_EUSAGE;
     if ((rc = s_case_arg(argv[optind], &req.case_id)) != FCCTL_OK)
         return rc;
@@ -873,28 +648,11 @@ static int cmd_benefit_step(fcctl_t *ctl, int argc, char **argv)
 static int cmd_benefit_doc(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__BenefitDocRequest req = FC__V1__BENEFIT_DOC_REQUEST__INIT;
-    static const struct option opts[] = {{"ref", required_argument, NULL, 'r'},
-                                         {"step", required_argument, NULL, 's'},
-                                         {"received", required_argument, NULL, 'a'},
-                                         {0}};
-    int c, rc;
-    while ((c = getopt_long(argc, argv, "r:s:a:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'r':
-            req.reference = optarg;
-            break;
-        case 's':
-            req.step = optarg;
-            break;
-        case 'a':
-            if ((rc = s_time_arg("--received", optarg, &req.received_at_us)) != FCCTL_OK)
-                return rc;
-            break;
-        default:
-            return FCCTL_EUSAGE;
-        }
-    }
-    if (optind != argc - 2)
+    const fcctl_opt_t opts[] = {FCCTL_TEXT("ref", 'r', &req.reference),
+                                FCCTL_TEXT("step", 's', &req.step),
+                                FCCTL_TIME("received", 'a', &req.received_at_us), FCCTL_OPTS_END};
+    int rc;
+    if (fcctl_parse_opts(argc, argv, opts, 2, 2) != FCCTL_OK)
         return FCCTL_EUSAGE;
     if ((rc = s_case_arg(argv[optind], &req.case_id)) != FCCTL_OK)
         return rc;
@@ -906,17 +664,10 @@ static int cmd_benefit_doc(fcctl_t *ctl, int argc, char **argv)
 static int s_benefit_decision(fcctl_t *ctl, int argc, char **argv, int grant)
 {
     Fc__V1__BenefitDecisionRequest req = FC__V1__BENEFIT_DECISION_REQUEST__INIT;
-    static const struct option opts[] = {{"note", required_argument, NULL, 'n'},
-                                         {"reason", required_argument, NULL, 'n'},
-                                         {0}};
-    int c, rc;
-    while ((c = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
-        if (c == 'n')
-            req.note = optarg;
-        else
-            return FCCTL_EUSAGE;
-    }
-    if (optind != argc - (grant ? 2 : 1))
+    const fcctl_opt_t opts[] = {FCCTL_TEXT("note", 'n', &req.note),
+                                FCCTL_TEXT("reason", 'r', &req.note), FCCTL_OPTS_END};
+    int rc, n_args = grant ? 2 : 1;
+    if (fcctl_parse_opts(argc, argv, opts, n_args, n_args) != FCCTL_OK)
         return FCCTL_EUSAGE;
     if ((rc = s_case_arg(argv[optind], &req.case_id)) != FCCTL_OK ||
         (grant && (rc = s_amount_arg(argv[optind + 1], &req.amount_fen)) != FCCTL_OK))
@@ -950,37 +701,12 @@ static int cmd_benefit_show(fcctl_t *ctl, int argc, char **argv)
 static int cmd_benefit_list(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__BenefitListRequest req = FC__V1__BENEFIT_LIST_REQUEST__INIT;
-    static const struct option opts[] = {
-        {"org", required_argument, NULL, 'o'},   {"person", required_argument, NULL, 'p'},
-        {"kind", required_argument, NULL, 'k'},  {"state", required_argument, NULL, 's'},
-        {"overdue", no_argument, NULL, 'd'},     {"limit", required_argument, NULL, 'l'},
-        {0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "o:p:k:s:dl:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            req.org_code = optarg;
-            break;
-        case 'p':
-            req.employee_no = optarg;
-            break;
-        case 'k':
-            req.kind = optarg;
-            break;
-        case 's':
-            req.state = optarg;
-            break;
-        case 'd':
-            req.overdue_only = 1;
-            break;
-        case 'l':
-            req.limit = atoi(optarg);
-            break;
-        default:
-            return FCCTL_EUSAGE;
-        }
-    }
-    if (optind != argc)
+    const fcctl_opt_t opts[] = {
+        FCCTL_TEXT("org", 'o', &req.org_code),   FCCTL_TEXT("person", 'p', &req.employee_no),
+        FCCTL_TEXT("kind", 'k', &req.kind),      FCCTL_TEXT("state", 's', &req.state),
+        FCCTL_FLAG("overdue", 'd', &req.overdue_only), FCCTL_NUM("limit", 'l', &req.limit),
+        FCCTL_OPTS_END};
+    if (fcctl_parse_opts(argc, argv, opts, 0, 0) != FCCTL_OK)
         return FCCTL_EUSAGE;
     return s_run(ctl, "welfare.benefit_list", &req.base, &fc__v1__benefit_list_reply__descriptor,
                  print_benefit_list);

@@ -275,7 +275,7 @@ static void test_payments_from_the_command_line(void **state)
     CTL(1, "工号“NOBODY”不存在", S1ADM "pay request NOBODY hardship 10 --key cli-4");
     CTL(1, "不能手工申请", S1ADM "pay request E1 frontline_subsidy 300 --key cli-5");
     CTL(2, "not an amount", S1ADM "pay request E1 hardship --key cli-6 -- -3");
-    CTL(2, "disbursement number", GROUP "pay approve abc");
+    CTL(2, "id：“abc”不是正整数编号", GROUP "pay approve abc");
     CTL(1, "不存在", GROUP "pay approve 999999");
     out = s_ctl(0, "共 3 笔", "--actor s1view --role viewer --scope S1 pay list --org S1");
     assert_non_null(strstr(out, "困难帮扶"));
