@@ -31,20 +31,21 @@ static const struct {
                  {"consecutive_days", "连续上岗", "天", 0},
                  {"rest_minutes", "上一班前休息", "小时", 1}};
 
-/* "今日工时 13.0 小时，超过上限 12.0 小时": what passed which threshold (rest_minutes is a
- * minimum, the others are maxima). */
+/* "当日工时 13.0 小时，超过上限 12.0 小时": what passed which threshold (rest_minutes is a
+ * minimum, the others are maxima); minutes_day is that day's, not today's. */
 static void s_breach(const char *metric, int64_t value, int64_t limit, char *buf, size_t n)
 {
     for (size_t k = 0; k < sizeof s_metrics / sizeof s_metrics[0]; k++) {
         if (strcmp(s_metrics[k].metric, metric) != 0)
             continue;
         const char *how = strcmp(metric, "rest_minutes") == 0 ? "少于下限" : "超过上限";
+        const char *title = k == 0 ? "当日工时" : s_metrics[k].title;
         if (s_metrics[k].minutes)
-            snprintf(buf, n, "%s %.1f %s，%s %.1f %s", s_metrics[k].title, value / 60.0,
-                     s_metrics[k].unit, how, limit / 60.0, s_metrics[k].unit);
+            snprintf(buf, n, "%s %.1f %s，%s %.1f %s", title, value / 60.0, s_metrics[k].unit, how,
+                     limit / 60.0, s_metrics[k].unit);
         else
-            snprintf(buf, n, "%s %lld %s，%s %lld %s", s_metrics[k].title, (long long)value,
-                     s_metrics[k].unit, how, (long long)limit, s_metrics[k].unit);
+            snprintf(buf, n, "%s %lld %s，%s %lld %s", title, (long long)value, s_metrics[k].unit,
+                     how, (long long)limit, s_metrics[k].unit);
         return;
     }
     snprintf(buf, n, "%s %lld，阈值 %lld", metric, (long long)value, (long long)limit);

@@ -572,11 +572,30 @@ static void s_show_rests(int64_t from, int64_t until)
     assert_int_equal(fc_h_fcctl(&out, "roster show --org S1 --from 2026-03-02 --days 2"), 0);
     print_message("%s", out);
     assert_non_null(strstr(out, "强制休息：\n  E10"));
-    assert_non_null(strstr(out, "2026-03-01 19:00 至 2026-03-03 19:00（生效中）：今日工时 13.0 "
+    assert_non_null(strstr(out, "2026-03-01 19:00 至 2026-03-03 19:00（生效中）：当日工时 13.0 "
                                 "小时，超过上限 12.0 小时"));
     free(out);
     assert_int_equal(fc_h_fcctl(&out, "roster show --person E11 --from 2026-03-02 --days 2"), 0);
     assert_null(strstr(out, "强制休息"));
+    free(out);
+    /* a rest over before now: listed for its days, not in force */
+    s_duty(9003, "E12", "2026-02-20T06:00+08:00", "2026-02-20T19:00+08:00");
+    assert_int_equal(s_wait(1, fc_h_ms(5000),
+                            "SELECT count(*) FROM rotation.forced_rest WHERE"
+                            " employee_no = 'E12'"),
+                     1);
+    rests = s_rests(&doc, "--person E12 --from 2026-02-19 --days 10");
+    assert_int_equal(json_array_size(rests), 1);
+    f = json_array_get(rests, 0);
+    assert_true(json_is_false(json_object_get(f, "in_force")));
+    dates = json_object_get(f, "dates");
+    assert_int_equal(json_array_size(dates), 3);
+    assert_string_equal(json_string_value(json_array_get(dates, 0)), "2026-02-20");
+    assert_string_equal(json_string_value(json_array_get(dates, 2)), "2026-02-22");
+    assert_int_equal(json_array_size(json_object_get(f, "post_codes")), 0);
+    json_decref(doc);
+    assert_int_equal(fc_h_fcctl(&out, "roster show --person E12 --from 2026-02-22 --days 1"), 0);
+    assert_non_null(strstr(out, "2026-02-20 19:00 至 2026-02-22 19:00（不在生效期）"));
     free(out);
 }
 
