@@ -139,7 +139,7 @@ export async function render(el, _params, ctx) {
             h('td', {}, getLang() === 'en' ? `${c.rule} (${c.title})` : c.title || c.rule),
             h('td', { class: c.ok ? 'ok' : 'bad' }, c.ok ? '✓' : '✗'),
             h('td', { class: 'num' }, String(c.value ?? 0)),
-            h('td', { class: 'num' }, String(c.limit ?? 0))))))) : null);
+            h('td', { class: 'num' }, String(c.limit ?? 0))))))) : '');
     } catch (e) {
       clear(explainBox).append(h('h2', {}, `${t('roster_explain')}：${employee} · ${date}`), ...restLines(rests), errorBlock(e));
     }
