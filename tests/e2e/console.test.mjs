@@ -261,9 +261,20 @@ test('roster calendar: uncovered shifts and forced rest highlighted, every cell 
   assert.ok(from, 'run.sh planned a roster');
   // the unit's calendar: a row per post and shift, a column per day; P02 needs more people
   // than S01 has, so some of its shifts are uncovered
+  const unitReply = page.waitForResponse((r) => /rotation\/roster_show$/.test(r.url()));
   await page.goto(`${BASE}/roster?org=S01&from=${from}&days=7`);
+  const unit = await (await unitReply).json();
   await page.waitForSelector('#roster-out[data-loaded] table[data-roster="org"]');
   assert.equal(await page.$$eval('table[data-roster="org"] thead th[data-date]', (x) => x.length), 7);
+  // E1002's forced rest comes as a structured list (not as note text): a row of its own with
+  // exactly the days rotation listed, and a line in the list of rests
+  const unitRest = (unit.forced_rests || []).find((f) => f.employee_no === 'E1002');
+  assert.ok(unitRest, JSON.stringify(unit.forced_rests));
+  assert.equal(unitRest.metric, 'rest_minutes');
+  assert.equal(unitRest.in_force, true);
+  assert.ok(unitRest.dates.length >= 2 && unitRest.dates.every((d) => d >= from), JSON.stringify(unitRest));
+  assert.deepEqual(await page.$$eval('tr[data-rest-of="E1002"] td[data-rest="true"].cell-rest', (x) => x.map((td) => td.dataset.date)), unitRest.dates);
+  assert.match(await page.textContent('#roster-rests li[data-emp="E1002"][data-in-force="true"]'), /上一班前休息 1\.0 小时，少于下限 11\.0 小时/);
   assert.ok(await page.$$eval('td[data-uncovered="true"].cell-uncovered', (x) => x.length) > 0, 'uncovered shifts are highlighted');
   assert.ok(await page.$$eval('button[data-cell][data-emp]', (x) => x.length) > 0, 'people are on the roster');
   const unlabelled = await page.$$eval('main input, main select, main textarea', (els) =>
@@ -294,12 +305,21 @@ test('roster calendar: uncovered shifts and forced rest highlighted, every cell 
   assert.equal(await col(), '1');
   await page.keyboard.press('End');
   assert.equal(await col(), '6');
-  // a person's calendar: E1002 was sent to rest after 13 hours on duty
+  // a person's calendar: E1002 came back after one hour of rest (11 at least) and was sent to
+  // rest; the days marked are exactly those of roster_show's forced_rests
+  const personReply = page.waitForResponse((r) => /rotation\/roster_show$/.test(r.url()));
   await page.goto(`${BASE}/roster?emp=E1002&from=${from}&days=7`);
+  const mine = await (await personReply).json();
   await page.waitForSelector('#roster-out[data-loaded] table[data-roster="person"]');
-  assert.ok(await page.$$eval('td[data-rest="true"].cell-rest', (x) => x.length) > 0, 'the forced rest is highlighted');
-  await page.click('td[data-rest="true"] button[data-cell]');
+  assert.equal(mine.forced_rests.length, 1, JSON.stringify(mine.forced_rests));
+  assert.deepEqual(mine.forced_rests[0].dates, unitRest.dates);
+  assert.deepEqual(await page.$$eval('td[data-rest="true"].cell-rest', (x) => x.map((td) => td.dataset.date)), unitRest.dates);
+  assert.ok(!page.api.some((c) => /workload_show$/.test(c.url)), 'no second source of rest periods');
+  // its explanation says why and until when
+  await page.click(`td[data-rest="true"][data-date="${unitRest.dates[0]}"] button[data-cell]`);
   await page.waitForSelector('#roster-explain:not([hidden]) [data-explain="text"]');
+  const why = await page.textContent('#roster-explain [data-explain="rest"][data-metric="rest_minutes"]');
+  assert.match(why, /强制休息 .* 至 .*生效中。原因：上一班前休息 1\.0 小时，少于下限 11\.0 小时/);
   await page.screenshot({ path: `${SHOTS}/20-roster-person.png`, fullPage: true });
   // English on request; a bad number of days names the field and asks nothing of the API
   await page.click('#lang-btn');

@@ -22,6 +22,35 @@ static const char *s_risk(int risk)
     return risk == 1 ? "一类" : risk == 2 ? "二类" : "—";
 }
 
+/* The workload metrics rotation measures, in Chinese; minutes: shown in hours. */
+static const struct {
+    const char *metric, *title, *unit;
+    int minutes;
+} s_metrics[] = {{"minutes_day", "今日工时", "小时", 1},
+                 {"minutes_7d", "近 7 天工时", "小时", 1},
+                 {"consecutive_days", "连续上岗", "天", 0},
+                 {"rest_minutes", "上一班前休息", "小时", 1}};
+
+/* "当日工时 13.0 小时，超过上限 12.0 小时": what passed which threshold (rest_minutes is a
+ * minimum, the others are maxima); minutes_day is that day's, not today's. */
+static void s_breach(const char *metric, int64_t value, int64_t limit, char *buf, size_t n)
+{
+    for (size_t k = 0; k < sizeof s_metrics / sizeof s_metrics[0]; k++) {
+        if (strcmp(s_metrics[k].metric, metric) != 0)
+            continue;
+        const char *how = strcmp(metric, "rest_minutes") == 0 ? "少于下限" : "超过上限";
+        const char *title = k == 0 ? "当日工时" : s_metrics[k].title;
+        if (s_metrics[k].minutes)
+            snprintf(buf, n, "%s %.1f %s，%s %.1f %s", title, value / 60.0, s_metrics[k].unit, how,
+                     limit / 60.0, s_metrics[k].unit);
+        else
+            snprintf(buf, n, "%s %lld %s，%s %lld %s", title, (long long)value, s_metrics[k].unit,
+                     how, (long long)limit, s_metrics[k].unit);
+        return;
+    }
+    snprintf(buf, n, "%s %lld，阈值 %lld", metric, (long long)value, (long long)limit);
+}
+
 static int s_days(const char *s, int *out)
 {
     char *end;
@@ -163,6 +192,17 @@ static int cmd_roster_show(fcctl_t *ctl, int argc, char **argv)
             printf("调休：\n");
         for (size_t i = 0; i < r->n_leave; i++)
             printf("  %s %s %s\n", r->leave[i]->date, r->leave[i]->employee_no, r->leave[i]->name);
+        if (r->n_forced_rests)
+            printf("强制休息：\n");
+        for (size_t i = 0; i < r->n_forced_rests; i++) {
+            const Fc__V1__ForcedRest *f = r->forced_rests[i];
+            char a[40], b[40], why[160];
+            fc_time_format_local(f->from_us, a, sizeof a);
+            fc_time_format_local(f->until_us, b, sizeof b);
+            s_breach(f->metric, f->value, f->limit, why, sizeof why);
+            printf("  %-10s %-8s %.16s 至 %.16s（%s）：%s\n", f->employee_no, f->name, a, b,
+                   f->in_force ? "生效中" : "不在生效期", why);
+        }
     }
     protobuf_c_message_free_unpacked(reply, NULL);
     return FCCTL_OK;
@@ -280,32 +320,25 @@ static int cmd_workload_show(fcctl_t *ctl, int argc, char **argv)
     if (ctl->json) {
         fcctl_print_json(reply);
     } else {
-        static const struct {
-            const char *metric, *title, *unit;
-            int minutes;
-        } names[] = {{"minutes_day", "今日工时", "小时", 1},
-                     {"minutes_7d", "近 7 天工时", "小时", 1},
-                     {"consecutive_days", "连续上岗", "天", 0},
-                     {"rest_minutes", "上一班前休息", "小时", 1}};
         printf("%s（%s）：%s\n", r->employee_no, r->org_code, r->available ? "可上岗" : "不可上岗");
         for (size_t i = 0; i < r->n_thresholds; i++) {
             const Fc__V1__Threshold *t = r->thresholds[i];
-            for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
-                if (strcmp(names[k].metric, t->metric) != 0)
+            for (size_t k = 0; k < sizeof s_metrics / sizeof s_metrics[0]; k++) {
+                if (strcmp(s_metrics[k].metric, t->metric) != 0)
                     continue;
                 const char *lv = strcmp(t->level, "exceeded") == 0  ? "超限"
                                  : strcmp(t->level, "warning") == 0 ? "预警"
                                                                     : "正常";
                 if (t->value < 0)
-                    printf("  %-12s —\n", names[k].title);
-                else if (names[k].minutes)
-                    printf("  %-12s %.1f %s（%s %.1f %s，%s）\n", names[k].title, t->value / 60.0,
-                           names[k].unit, k == 3 ? "至少" : "上限", t->limit / 60.0, names[k].unit,
-                           lv);
+                    printf("  %-12s —\n", s_metrics[k].title);
+                else if (s_metrics[k].minutes)
+                    printf("  %-12s %.1f %s（%s %.1f %s，%s）\n", s_metrics[k].title,
+                           t->value / 60.0, s_metrics[k].unit, k == 3 ? "至少" : "上限",
+                           t->limit / 60.0, s_metrics[k].unit, lv);
                 else
-                    printf("  %-12s %lld %s（上限 %lld %s，%s）\n", names[k].title,
-                           (long long)t->value, names[k].unit, (long long)t->limit, names[k].unit,
-                           lv);
+                    printf("  %-12s %lld %s（上限 %lld %s，%s）\n", s_metrics[k].title,
+                           (long long)t->value, s_metrics[k].unit, (long long)t->limit,
+                           s_metrics[k].unit, lv);
             }
         }
         for (size_t i = 0; i < r->n_unavailable; i++)

@@ -119,7 +119,8 @@ static int handle_roster_plan(fc_service_t *svc, fc_call_t *call, fc_err_t *err)
 typedef struct {
     fc_arena_t *arena;
     Fc__V1__RosterShowReply *r;
-    size_t cap_e, cap_u, cap_l;
+    size_t cap_e, cap_u, cap_l, cap_f;
+    int64_t day0, ndays; /* the shown days (local days since the epoch) */
 } s_show_t;
 
 static void *s_push(fc_arena_t *arena, void ***arr, size_t *n, size_t *cap, size_t size)
@@ -192,6 +193,51 @@ static int on_show_leave(void *ctx, const void *row)
     return FC_OK;
 }
 
+/* A forced rest with the shown days it touches and the posts of its person. */
+static int on_show_rest(void *ctx, const void *row)
+{
+    s_show_t *s = ctx;
+    const rotation_rest_show_row_t *x = row;
+    Fc__V1__ForcedRest *f = s_push(s->arena, (void ***)&s->r->forced_rests, &s->r->n_forced_rests,
+                                   &s->cap_f, sizeof *f);
+    fc__v1__forced_rest__init(f);
+    f->order_id = x->order_id;
+    f->employee_no = fc_arena_strdup(s->arena, x->employee_no);
+    f->name = fc_arena_strdup(s->arena, x->name);
+    f->org_code = fc_arena_strdup(s->arena, x->org_code);
+    f->metric = fc_arena_strdup(s->arena, x->metric);
+    f->value = x->value;
+    f->limit = x->limit;
+    f->from_us = x->from_us;
+    f->until_us = x->until_us;
+    f->in_force = x->in_force;
+    /* every local day the period [from_us, until_us) reaches into, within the shown ones */
+    int64_t a = fc_time_local_day(x->from_us), b = fc_time_local_day(x->until_us - 1);
+    if (a < s->day0)
+        a = s->day0;
+    if (b > s->day0 + s->ndays - 1)
+        b = s->day0 + s->ndays - 1;
+    if (b >= a) {
+        f->dates = fc_arena_alloc(s->arena, (size_t)(b - a + 1) * sizeof *f->dates);
+        for (int64_t d = a; d <= b; d++) {
+            char buf[16];
+            s_format_date(d, buf, sizeof buf);
+            f->dates[f->n_dates++] = fc_arena_strdup(s->arena, buf);
+        }
+    }
+    size_t np = *x->post_codes ? 1 : 0;
+    for (const char *c = x->post_codes; *c; c++)
+        np += *c == ',';
+    if (np) {
+        char *list = fc_arena_strdup(s->arena, x->post_codes), *save = NULL;
+        f->post_codes = fc_arena_alloc(s->arena, np * sizeof *f->post_codes);
+        for (char *t = strtok_r(list, ",", &save); t && f->n_post_codes < np;
+             t = strtok_r(NULL, ",", &save))
+            f->post_codes[f->n_post_codes++] = t;
+    }
+    return FC_OK;
+}
+
 static int handle_roster_show(fc_service_t *svc, fc_call_t *call, fc_err_t *err)
 {
     const Fc__V1__RosterShowRequest *req = (const Fc__V1__RosterShowRequest *)call->request;
@@ -221,12 +267,18 @@ static int handle_roster_show(fc_service_t *svc, fc_call_t *call, fc_err_t *err)
     s_format_date(day + days - 1, to, sizeof to);
     Fc__V1__RosterShowReply *r = fc_arena_alloc(call->arena, sizeof *r);
     fc__v1__roster_show_reply__init(r);
-    s_show_t s = {call->arena, r, 0, 0, 0};
-    int truncated = 0;
-    rc = rotation_store_show(fc_service_pg(svc), req->org_code[0] ? req->org_code : NULL,
-                             req->employee_no[0] ? req->employee_no : NULL, from, to, S_SHOW_MAX,
-                             on_show_entry, on_show_uncovered, on_show_leave, &s, &truncated, err);
-    r->truncated = truncated;
+    s_show_t s = {call->arena, r, 0, 0, 0, 0, day, days};
+    int truncated = 0, rests_truncated = 0;
+    const char *o = req->org_code[0] ? req->org_code : NULL,
+               *e = req->employee_no[0] ? req->employee_no : NULL;
+    rc = rotation_store_show(fc_service_pg(svc), o, e, from, to, S_SHOW_MAX, on_show_entry,
+                             on_show_uncovered, on_show_leave, &s, &truncated, err);
+    if (rc == FC_OK)
+        rc = rotation_store_show_rests(fc_service_pg(svc), o, e, from, to,
+                                       fc_time_local_day_start(day),
+                                       fc_time_local_day_start(day + days), fc_clock_now_us(),
+                                       S_SHOW_MAX, on_show_rest, &s, &rests_truncated, err);
+    r->truncated = truncated || rests_truncated;
     if (rc == FC_OK)
         call->reply = &r->base;
     return rc;

@@ -1115,6 +1115,60 @@ int rotation_store_show(fc_pg_t *pg, const char *org, const char *employee_no, c
     return rc;
 }
 
+#define S_REST_COLS                                                                                \
+    "SELECT f.id, f.employee_no, COALESCE(p.name, ''), f.org_code, f.metric, f.value,"             \
+    " f.limit_value, f.from_us, f.until_us, f.from_us <= $6 AND f.until_us > $6,"                  \
+    " COALESCE((SELECT string_agg(DISTINCT a.post_code, ',') FROM roster_assignment a"             \
+    " WHERE a.employee_no = f.employee_no AND a.superseded_by IS NULL"                             \
+    " AND a.day BETWEEN $2::date AND $3::date), '')"                                               \
+    " FROM forced_rest f LEFT JOIN person p ON p.employee_no = f.employee_no"                      \
+    " WHERE f.from_us < $5 AND f.until_us > $4 "
+
+int rotation_store_show_rests(fc_pg_t *pg, const char *org, const char *employee_no,
+                              const char *from_day, const char *to_day, int64_t from_us,
+                              int64_t to_us, int64_t now_us, int limit, rotation_row_fn fn,
+                              void *ctx, int *truncated, fc_err_t *err)
+{
+    char h0[24], h1[24], now[24], lim[16];
+    s_i64(h0, from_us);
+    s_i64(h1, to_us);
+    s_i64(now, now_us);
+    snprintf(lim, sizeof lim, "%d", limit + 1);
+    const char *p[] = {org ? org : employee_no, from_day, to_day, h0, h1, now, lim};
+    PGresult *r = fc_pg_exec(
+        pg,
+        org ? S_SUB S_REST_COLS
+            " AND (f.employee_no IN (SELECT employee_no FROM ppl) OR f.employee_no IN"
+            " (SELECT a.employee_no FROM roster_assignment a WHERE a.removed_rev IS NULL"
+            " AND a.superseded_by IS NULL AND a.day BETWEEN $2::date AND $3::date AND a.post_code"
+            " IN (SELECT post_code FROM post WHERE org_code IN (SELECT org_code FROM sub))))"
+            " ORDER BY f.from_us, f.employee_no, f.id LIMIT $7"
+            : S_REST_COLS " AND f.employee_no = $1 ORDER BY f.from_us, f.id LIMIT $7",
+        7, p, err);
+    if (!r)
+        return s_fail(err);
+    int n = PQntuples(r), rc = FC_OK;
+    *truncated = n > limit;
+    for (int i = 0; i < n && i < limit && rc == FC_OK; i++) {
+        rotation_rest_show_row_t x = {
+            .order_id = s_ll(r, i, 0),
+            .employee_no = PQgetvalue(r, i, 1),
+            .name = PQgetvalue(r, i, 2),
+            .org_code = PQgetvalue(r, i, 3),
+            .metric = PQgetvalue(r, i, 4),
+            .value = s_ll(r, i, 5),
+            .limit = s_ll(r, i, 6),
+            .from_us = s_ll(r, i, 7),
+            .until_us = s_ll(r, i, 8),
+            .in_force = s_bool(r, i, 9),
+            .post_codes = PQgetvalue(r, i, 10),
+        };
+        rc = fn(ctx, &x);
+    }
+    PQclear(r);
+    return rc;
+}
+
 static void s_leave_day_row(const PGresult *r, int i, void *out)
 {
     rotation_leave_row_t *x = out;

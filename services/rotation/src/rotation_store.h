@@ -225,6 +225,21 @@ int rotation_store_show(fc_pg_t *pg, const char *org, const char *employee_no, c
                         const char *to_day, int limit, rotation_row_fn on_entry,
                         rotation_row_fn on_uncovered, rotation_row_fn on_leave, void *ctx,
                         int *truncated, fc_err_t *err);
+typedef struct {
+    int64_t order_id, value, limit, from_us, until_us;
+    const char *employee_no, *name, *org_code, *metric;
+    const char *post_codes; /* comma-separated, "" for none */
+    int in_force;
+} rotation_rest_show_row_t;
+
+/* The forced rests overlapping [from_us, to_us) of org's subtree's people and of the people
+ * on its posts in [from_day, to_day] (or of one person), oldest first; in_force says whether
+ * each covers now_us; post_codes are the posts the person is or was rostered on in those days.
+ * At most limit rows (*truncated set beyond). */
+int rotation_store_show_rests(fc_pg_t *pg, const char *org, const char *employee_no,
+                              const char *from_day, const char *to_day, int64_t from_us,
+                              int64_t to_us, int64_t now_us, int limit, rotation_row_fn fn,
+                              void *ctx, int *truncated, fc_err_t *err);
 /* Frontline days logged, future duty days rostered (after today), and every leave day with
  * whether it is past. */
 int rotation_store_leave_summary(fc_pg_t *pg, const char *employee_no, const char *today,

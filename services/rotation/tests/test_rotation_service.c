@@ -268,6 +268,25 @@ static long long s_wait(long long want, int ms, const char *fmt, ...)
     return v;
 }
 
+/* The forced_rests of `fcctl --json roster show <args>` (the caller json_decref's the reply,
+ * *doc_out). */
+static json_t *s_rests(json_t **doc_out, const char *args)
+{
+    char *out = NULL;
+    int rc = fc_h_fcctl(&out, "--json roster show %s", args);
+    if (rc != 0)
+        print_error("fcctl roster show %s: %s\n", args, out ? out : "");
+    assert_int_equal(rc, 0);
+    json_error_t jerr;
+    json_t *doc = json_loads(out, 0, &jerr);
+    free(out);
+    assert_non_null(doc);
+    json_t *rests = json_object_get(doc, "forced_rests");
+    assert_true(json_is_array(rests));
+    *doc_out = doc;
+    return rests;
+}
+
 /* ---- the scenario ---- */
 
 static int s_setup(void **state)
@@ -393,6 +412,16 @@ static void test_show_explain_leave(void **state)
         fc_h_fcctl(&out, "--json roster show --person E05 --from 2026-03-02 --days 14"), 0);
     assert_non_null(strstr(out, "\"entries\""));
     free(out);
+    /* no one has been sent to rest yet: the lists are there, empty */
+    json_t *doc = NULL;
+    assert_int_equal(json_array_size(s_rests(&doc, "--org S1 --from 2026-03-02 --days 14")), 0);
+    json_decref(doc);
+    assert_int_equal(json_array_size(s_rests(&doc, "--person E10 --from 2026-03-02 --days 14")),
+                     0);
+    json_decref(doc);
+    assert_int_equal(fc_h_fcctl(&out, "roster show --org S1 --from 2026-03-02 --days 2"), 0);
+    assert_null(strstr(out, "强制休息"));
+    free(out);
     PGresult *r = s_query("SELECT employee_no FROM rotation.roster_assignment WHERE day ="
                           " '2026-03-05' AND post_code = 'P2' LIMIT 1");
     assert_int_equal(PQntuples(r), 1);
@@ -488,6 +517,88 @@ static void test_incident_replacement(void **state)
     free(out);
 }
 
+/* E10's forced rest (from 1 March 19:00 to 3 March 19:00, Shanghai) in roster_show: in the
+ * structured list of his unit's and his own roster on the days it touches, nowhere else. */
+static void s_show_rests(int64_t from, int64_t until)
+{
+    json_t *doc = NULL;
+    json_t *rests = s_rests(&doc, "--org S1 --from 2026-03-02 --days 14");
+    assert_int_equal(json_array_size(rests), 1);
+    json_t *f = json_array_get(rests, 0);
+    assert_string_equal(json_string_value(json_object_get(f, "employee_no")), "E10");
+    assert_string_equal(json_string_value(json_object_get(f, "name")), "E10");
+    assert_string_equal(json_string_value(json_object_get(f, "org_code")), "B1");
+    assert_string_equal(json_string_value(json_object_get(f, "metric")), "minutes_day");
+    assert_int_equal(json_integer_value(json_object_get(f, "value")), 13 * 60);
+    assert_int_equal(json_integer_value(json_object_get(f, "limit")), 12 * 60);
+    assert_int_equal(json_integer_value(json_object_get(f, "from_us")), from);
+    assert_int_equal(json_integer_value(json_object_get(f, "until_us")), until);
+    assert_int_equal(json_integer_value(json_object_get(f, "order_id")),
+                     s_scalar("SELECT id FROM rotation.forced_rest WHERE employee_no = 'E10'"));
+    assert_true(json_is_true(json_object_get(f, "in_force"))); /* now: 1 March 20:00 */
+    /* 1 March is before the shown days; the rest ends during 3 March */
+    json_t *dates = json_object_get(f, "dates");
+    assert_int_equal(json_array_size(dates), 2);
+    assert_string_equal(json_string_value(json_array_get(dates, 0)), "2026-03-02");
+    assert_string_equal(json_string_value(json_array_get(dates, 1)), "2026-03-03");
+    /* the posts he is or was rostered on in those days */
+    long long posts = s_scalar("SELECT count(DISTINCT post_code) FROM rotation.roster_assignment"
+                               " WHERE employee_no = 'E10' AND superseded_by IS NULL"
+                               " AND day BETWEEN '2026-03-02' AND '2026-03-15'");
+    assert_int_equal(json_array_size(json_object_get(f, "post_codes")), posts);
+    json_decref(doc);
+    /* his own roster; one day only */
+    rests = s_rests(&doc, "--person E10 --from 2026-03-03 --days 1");
+    assert_int_equal(json_array_size(rests), 1);
+    dates = json_object_get(json_array_get(rests, 0), "dates");
+    assert_int_equal(json_array_size(dates), 1);
+    assert_string_equal(json_string_value(json_array_get(dates, 0)), "2026-03-03");
+    json_decref(doc);
+    /* not E11's (a warning only), not S2's, not after it ended */
+    assert_int_equal(json_array_size(s_rests(&doc, "--person E11 --from 2026-03-02 --days 14")),
+                     0);
+    json_decref(doc);
+    assert_int_equal(json_array_size(s_rests(&doc, "--org S2 --from 2026-03-02 --days 14")), 0);
+    json_decref(doc);
+    assert_int_equal(json_array_size(s_rests(&doc, "--org S1 --from 2026-03-04 --days 7")), 0);
+    json_decref(doc);
+    /* the same a day earlier, through the parent: 1 March too */
+    rests = s_rests(&doc, "--org G --from 2026-02-28 --days 3");
+    assert_int_equal(json_array_size(rests), 1);
+    assert_int_equal(json_array_size(json_object_get(json_array_get(rests, 0), "dates")), 2);
+    json_decref(doc);
+    /* fcctl's text: who, from and until in Shanghai time, why */
+    char *out = NULL;
+    assert_int_equal(fc_h_fcctl(&out, "roster show --org S1 --from 2026-03-02 --days 2"), 0);
+    print_message("%s", out);
+    assert_non_null(strstr(out, "强制休息：\n  E10"));
+    assert_non_null(strstr(out, "2026-03-01 19:00 至 2026-03-03 19:00（生效中）：当日工时 13.0 "
+                                "小时，超过上限 12.0 小时"));
+    free(out);
+    assert_int_equal(fc_h_fcctl(&out, "roster show --person E11 --from 2026-03-02 --days 2"), 0);
+    assert_null(strstr(out, "强制休息"));
+    free(out);
+    /* a rest over before now: listed for its days, not in force */
+    s_duty(9003, "E12", "2026-02-20T06:00+08:00", "2026-02-20T19:00+08:00");
+    assert_int_equal(s_wait(1, fc_h_ms(5000),
+                            "SELECT count(*) FROM rotation.forced_rest WHERE"
+                            " employee_no = 'E12'"),
+                     1);
+    rests = s_rests(&doc, "--person E12 --from 2026-02-19 --days 10");
+    assert_int_equal(json_array_size(rests), 1);
+    f = json_array_get(rests, 0);
+    assert_true(json_is_false(json_object_get(f, "in_force")));
+    dates = json_object_get(f, "dates");
+    assert_int_equal(json_array_size(dates), 3);
+    assert_string_equal(json_string_value(json_array_get(dates, 0)), "2026-02-20");
+    assert_string_equal(json_string_value(json_array_get(dates, 2)), "2026-02-22");
+    assert_int_equal(json_array_size(json_object_get(f, "post_codes")), 0);
+    json_decref(doc);
+    assert_int_equal(fc_h_fcctl(&out, "roster show --person E12 --from 2026-02-22 --days 1"), 0);
+    assert_non_null(strstr(out, "2026-02-20 19:00 至 2026-02-22 19:00（不在生效期）"));
+    free(out);
+}
+
 static void test_overload(void **state)
 {
     (void)state;
@@ -525,6 +636,7 @@ static void test_overload(void **state)
     assert_non_null(strstr(out, "不可上岗"));
     assert_non_null(strstr(out, "超限"));
     free(out);
+    s_show_rests(from, until);
 }
 
 static void test_replan_version(void **state)

@@ -254,6 +254,21 @@ const T = {
   rem_counts: ['投递统计', 'Deliveries'],
   rem_due: ['截止', 'Due'],
   rem_escalated: ['已上报', 'Escalated'],
+  // roster: forced rests (rotation.roster_show's forced_rests)
+  roster_rest_list: ['超过工作负荷阈值，休息期间不排班', 'a workload threshold was passed: no shifts until the rest ends'],
+  roster_rest_period: ['强制休息 {from} 至 {until}', 'Forced rest from {from} until {until}'],
+  roster_rest_until: ['至 {until}', 'until {until}'],
+  roster_rest_in_force: ['生效中', 'in force'],
+  roster_rest_not_in_force: ['不在生效期', 'not in force'],
+  roster_rest_cause: ['。原因：', '. Cause: '],
+  roster_rest_why: ['{metric} {value}，超过上限 {limit}', '{metric} {value}, over the limit of {limit}'],
+  roster_rest_why_min: ['{metric} {value}，少于下限 {limit}', '{metric} {value}, under the minimum of {limit}'],
+  roster_m_minutes_day: ['当日工时', 'hours worked that day'],
+  roster_m_minutes_7d: ['近 7 天工时', 'hours worked in 7 days'],
+  roster_m_consecutive_days: ['连续上岗', 'consecutive days on duty'],
+  roster_m_rest_minutes: ['上一班前休息', 'rest before the shift'],
+  roster_hours: ['{n} 小时', '{n} h'],
+  roster_days_n: ['{n} 天', '{n} days'],
 };
 
 const LANGS = ['zh', 'en'];

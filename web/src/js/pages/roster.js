@@ -5,18 +5,19 @@
 // on click or Enter: a person's day through rotation.roster_explain (the rule checks and
 // rotation's text), an uncovered shift by its reason. Arrow keys move between cells.
 //
-// Forced rest: roster_show carries no forced-rest periods of its own. A shift handed over
-// because its holder was sent to rest carries rotation's note "替 E…（强制休息）"; for a person,
-// the periods come from rotation.workload_show's "强制休息：<from> 起，至 <to>" lines.
+// Forced rest: roster_show's forced_rests list the rests of the people shown with the shown
+// days each touches (rotation works those out in Asia/Shanghai), the metric and threshold
+// that caused it and until when. Those days are marked from that list alone: a unit's calendar
+// gets a row per person sent to rest, a person's calendar its days; a person on a shift that
+// day carries a badge; the explanation of such a day says why and until when.
 
-import { h, clear, field, fmtDay } from '../dom.js';
+import { h, clear, field, fmtDay, fmtTime } from '../dom.js';
 import { t, getLang } from '../i18n.js';
-import { call, allowed, has } from '../api.js';
+import { call, allowed } from '../api.js';
 import { errorBlock, need } from '../ui.js';
 
 export const OPS = ['rotation.roster_show', 'rotation.roster_explain'];
 const MAX_DAYS = 92;
-const REST_NOTE = /强制休息/;
 
 const hmFmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false });
 const hm = (us) => hmFmt.format(new Date(Number(us) / 1000));
@@ -34,19 +35,24 @@ function weekday(date) { // 0 = Monday
 const WEEKDAYS = { zh: ['一', '二', '三', '四', '五', '六', '日'], en: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] };
 const dayLabel = (date) => `${date.slice(5)} ${WEEKDAYS[getLang() === 'en' ? 'en' : 'zh'][weekday(date)]}`;
 
-// Forced-rest days of a person from workload_show's unavailability lines (Asia/Shanghai times).
-function restDays(lines, from, days) {
-  const out = new Set();
-  const last = addDays(from, days - 1);
-  for (const line of lines || []) {
-    const m = /^强制休息：(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}):\d{2} 起(?:，至 (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}):\d{2})?/.exec(line);
-    if (!m) continue;
-    let end = m[3] ? (m[4] === '00:00' ? addDays(m[3], -1) : m[3]) : last; // an end at midnight leaves that day free
-    if (end > last) end = last;
-    for (let d = m[1] < from ? from : m[1]; d <= end; d = addDays(d, 1)) out.add(d);
-  }
-  return out;
+// Forced rests (roster_show's forced_rests): the rests of one person on one shown day, and
+// what caused one, in words. Minutes are shown as hours; rest_minutes is a minimum, the other
+// metrics are maxima.
+const restsOn = (rests, employee, date) => rests.filter((f) => f.employee_no === employee && (f.dates || []).includes(date));
+const HOURS = new Set(['minutes_day', 'minutes_7d', 'rest_minutes']);
+const amount = (metric, v) => (HOURS.has(metric)
+  ? t('roster_hours', { n: (Number(v || 0) / 60).toFixed(1) }) : t('roster_days_n', { n: Number(v || 0) }));
+function restWhy(f) {
+  const key = `roster_m_${f.metric}`;
+  const metric = t(key) === key ? f.metric : t(key);
+  return t(f.metric === 'rest_minutes' ? 'roster_rest_why_min' : 'roster_rest_why',
+    { metric, value: amount(f.metric, f.value), limit: amount(f.metric, f.limit) });
 }
+const restPeriod = (f) => `${t('roster_rest_period', { from: fmtTime(f.from_us, getLang()), until: fmtTime(f.until_us, getLang()) })}`
+  + ` · ${f.in_force ? t('roster_rest_in_force') : t('roster_rest_not_in_force')}`;
+// The explanation's lines for a day of forced rest: period, state and cause of each rest.
+const restLines = (list) => list.map((f) => h('p', { class: 'explain-text cell-rest', 'data-explain': 'rest', 'data-metric': f.metric },
+  `${restPeriod(f)}${t('roster_rest_cause')}${restWhy(f)}`));
 
 // Moves the focus between the calendar's cells with the arrow keys (Home/End: first/last of row).
 function gridKeys(grid) {
@@ -107,13 +113,22 @@ export async function render(el, _params, ctx) {
   form.addEventListener('change', (ev) => { if (ev.target.name === 'mode') setMode(); });
   setMode();
 
-  async function explainPerson(employee, name, date) {
+  // A person's day: their forced rest that day (if any, from roster_show), then rotation's
+  // explanation when the role may ask for it.
+  async function explainPerson(employee, name, date, rests) {
     explainBox.hidden = false;
-    clear(explainBox).append(h('h2', {}, `${t('roster_explain')}：${name || ''} ${employee} · ${date}`), h('p', { class: 'loading' }, t('loading')));
+    const title = h('h2', {}, `${t('roster_explain')}：${name || ''} ${employee} · ${date}`);
+    if (!canExplain) {
+      clear(explainBox).append(title, ...restLines(rests));
+      explainBox.scrollIntoView({ block: 'nearest' });
+      return;
+    }
+    clear(explainBox).append(title, ...restLines(rests), h('p', { class: 'loading' }, t('loading')));
     try {
       const r = await call(OPS[1], { employee_no: employee, date });
       clear(explainBox).append(
         h('h2', {}, `${t('roster_explain')}：${name || ''} ${employee} · ${date}`),
+        ...restLines(rests),
         h('p', { class: 'figures' }, r.assigned_shift ? `${t('roster_assigned')} ${r.assigned_shift}` : t('roster_not_assigned'),
           ` · ${t('roster_version')} ${r.version || 0}.${r.revision || 0}`),
         h('p', { class: 'explain-text', 'data-explain': 'text' }, r.text || '—'),
@@ -124,9 +139,9 @@ export async function render(el, _params, ctx) {
             h('td', {}, getLang() === 'en' ? `${c.rule} (${c.title})` : c.title || c.rule),
             h('td', { class: c.ok ? 'ok' : 'bad' }, c.ok ? '✓' : '✗'),
             h('td', { class: 'num' }, String(c.value ?? 0)),
-            h('td', { class: 'num' }, String(c.limit ?? 0))))))) : null);
+            h('td', { class: 'num' }, String(c.limit ?? 0))))))) : '');
     } catch (e) {
-      clear(explainBox).append(h('h2', {}, `${t('roster_explain')}：${employee} · ${date}`), errorBlock(e));
+      clear(explainBox).append(h('h2', {}, `${t('roster_explain')}：${employee} · ${date}`), ...restLines(rests), errorBlock(e));
     }
     explainBox.scrollIntoView({ block: 'nearest' });
   }
@@ -152,9 +167,19 @@ export async function render(el, _params, ctx) {
     reason: [...new Set(gaps.map((u) => u.reason).filter(Boolean))].join(', '),
     text: [...new Set(gaps.map((u) => u.text || u.reason).filter(Boolean))].join('\n') }]);
 
+  // The forced rests shown under the summary: who, when, whether in force, why.
+  function restList(rests) {
+    if (!rests.length) return null;
+    return h('section', { class: 'rests', id: 'roster-rests', 'aria-label': t('roster_rest') },
+      h('p', { class: 'legend' }, h('span', { class: 'cell-rest' }, t('roster_rest')), ` ${t('roster_rest_list')}`),
+      h('ul', {}, rests.map((f) => h('li', { 'data-emp': f.employee_no, 'data-order': f.order_id, 'data-in-force': f.in_force ? 'true' : 'false' },
+        `${f.name || ''} ${f.employee_no}：${restPeriod(f)}${t('roster_rest_cause')}${restWhy(f)}`))));
+  }
+
   function orgCalendar(reply, dates, postFilter) {
     const entries = (reply.entries || []).filter((e) => !postFilter || e.post_code === postFilter);
     const uncovered = (reply.uncovered || []).filter((u) => !postFilter || u.post_code === postFilter);
+    const rests = (reply.forced_rests || []).filter((f) => !postFilter || (f.post_codes || []).includes(postFilter));
     const rows = new Map(); // "post|shift" → {post_code, post_name, shift_id, start_us, end_us}
     for (const x of [...entries, ...uncovered]) {
       const k = `${x.post_code}|${x.shift_id}`;
@@ -162,7 +187,8 @@ export async function render(el, _params, ctx) {
       else if (x.post_name && !rows.get(k).post_name) rows.get(k).post_name = x.post_name;
     }
     const keys = [...rows.keys()].sort();
-    if (!keys.length) return h('p', { class: 'empty', 'data-roster': 'empty' }, t('roster_empty'));
+    const resting = [...new Map(rests.map((f) => [f.employee_no, f.name || ''])).entries()]; // [employee, name], in order
+    if (!keys.length && !resting.length) return h('p', { class: 'empty', 'data-roster': 'empty' }, t('roster_empty'));
     const at = (list, k, d) => list.filter((x) => `${x.post_code}|${x.shift_id}` === k && x.date === d);
     const grid = h('table', { class: 'roster-grid', 'data-roster': 'org' },
       h('caption', {}, t('roster_caption_org', { org: org.value.trim(), from: dates[0], to: dates[dates.length - 1] })),
@@ -173,22 +199,37 @@ export async function render(el, _params, ctx) {
           dates.map((d, c) => {
             const people = at(entries, k, d);
             const gaps = merged(at(uncovered, k, d));
-            const rest = people.some((e) => REST_NOTE.test(e.note || ''));
-            const cls = [gaps.length ? 'cell-uncovered' : '', rest ? 'cell-rest' : ''].filter(Boolean).join(' ');
-            return h('td', { class: cls || null, 'data-date': d, 'data-uncovered': gaps.length ? 'true' : null, 'data-rest': rest ? 'true' : null },
-              people.map((e) => cellBtn(r, c, { 'data-emp': e.employee_no, 'data-date': d, cls: e.note ? 'cell-replaced' : '', title: e.note || null },
-                [e.name || e.employee_no, e.note ? h('small', {}, ` ${e.note}`) : null], canExplain ? () => explainPerson(e.employee_no, e.name, d) : null)),
+            return h('td', { class: gaps.length ? 'cell-uncovered' : null, 'data-date': d, 'data-uncovered': gaps.length ? 'true' : null },
+              people.map((e) => {
+                const mine = restsOn(rests, e.employee_no, d);
+                return cellBtn(r, c, { 'data-emp': e.employee_no, 'data-date': d, 'data-rest': mine.length ? 'true' : null, cls: e.note ? 'cell-replaced' : '', title: e.note || null },
+                  [e.name || e.employee_no, e.note ? h('small', {}, ` ${e.note}`) : null, mine.length ? [' ', h('small', { class: 'cell-rest' }, t('roster_rest'))] : null],
+                  canExplain || mine.length ? () => explainPerson(e.employee_no, e.name, d, mine) : null);
+              }),
               gaps.map((u) => cellBtn(r, c, { 'data-gap': u.shift_id, 'data-date': d }, t('roster_missing', { n: u.missing || 0 }), () => explainUncovered(u))));
           }));
-      })));
+      }),
+      // a row per person sent to rest: their days of forced rest, each explained
+      resting.map(([employee, name], i) => h('tr', { 'data-rest-of': employee },
+        h('th', { scope: 'row' }, `${name} ${employee}`.trim(), h('br', {}), h('small', {}, t('roster_rest'))),
+        dates.map((d, c) => {
+          const mine = restsOn(rests, employee, d);
+          if (!mine.length) return h('td', { 'data-date': d });
+          const ends = mine.find((f) => fmtDay(f.until_us - 1) === d);
+          return h('td', { class: 'cell-rest', 'data-date': d, 'data-rest': 'true' },
+            cellBtn(keys.length + i, c, { 'data-emp': employee, 'data-date': d, 'data-rest': 'true' },
+              [t('roster_rest'), ends ? h('small', {}, ` ${t('roster_rest_until', { until: hm(ends.until_us) })}`) : null],
+              () => explainPerson(employee, name, d, mine)));
+        })))));
     gridKeys(grid);
     return h('div', { class: 'table-wrap' }, grid);
   }
 
-  function personCalendar(reply, dates, employee, rest) {
+  function personCalendar(reply, dates, employee) {
     const entries = reply.entries || [];
+    const rests = (reply.forced_rests || []).filter((f) => f.employee_no === employee);
     const leave = new Set((reply.leave || []).map((l) => l.date));
-    const name = (entries[0] && entries[0].name) || ((reply.leave || [])[0] || {}).name || '';
+    const name = (entries[0] && entries[0].name) || ((reply.leave || [])[0] || {}).name || (rests[0] || {}).name || '';
     const weeks = [];
     const pad = weekday(dates[0]);
     const cells = [...Array(pad).fill(null), ...dates];
@@ -201,14 +242,19 @@ export async function render(el, _params, ctx) {
       h('tbody', {}, weeks.map((week, r) => h('tr', {}, week.map((d, c) => {
         if (!d) return h('td', { class: 'cell-out' });
         const mine = entries.filter((e) => e.date === d);
-        const isRest = rest.has(d) || mine.some((e) => REST_NOTE.test(e.note || ''));
+        const restsThen = restsOn(rests, employee, d);
+        const isRest = restsThen.length > 0;
         const isLeave = leave.has(d);
         const cls = [isRest ? 'cell-rest' : '', isLeave ? 'cell-leave' : ''].filter(Boolean).join(' ');
+        const ends = restsThen.find((f) => fmtDay(f.until_us - 1) === d);
         const content = [h('span', { class: 'day' }, d.slice(5)),
           mine.length ? mine.map((e) => h('span', { class: 'shift' }, `${e.post_name || e.post_code} ${span(e)}`, e.note ? h('small', {}, ` ${e.note}`) : null))
-            : h('span', { class: 'off' }, isRest ? t('roster_rest') : isLeave ? t('roster_leave') : t('roster_off'))];
+            : h('span', { class: 'off' }, isRest ? t('roster_rest') : isLeave ? t('roster_leave') : t('roster_off')),
+          isRest && mine.length ? h('small', { class: 'cell-rest' }, t('roster_rest')) : null,
+          ends ? h('small', {}, ` ${t('roster_rest_until', { until: hm(ends.until_us) })}`) : null];
         return h('td', { class: cls || null, 'data-date': d, 'data-rest': isRest ? 'true' : null, 'data-leave': isLeave ? 'true' : null },
-          cellBtn(r, c, { 'data-emp': employee, 'data-date': d }, content, canExplain ? () => explainPerson(employee, name, d) : null));
+          cellBtn(r, c, { 'data-emp': employee, 'data-date': d, 'data-rest': isRest ? 'true' : null }, content,
+            canExplain || isRest ? () => explainPerson(employee, name, d, restsThen) : null));
       })))));
     gridKeys(grid);
     return h('div', { class: 'table-wrap' }, grid);
@@ -236,15 +282,15 @@ export async function render(el, _params, ctx) {
     const dates = Array.from({ length: n }, (_, i) => addDays(start, i));
     try {
       const reply = await call(OPS[0], person ? { employee_no: target, from_date: start, days: n } : { org_code: target, from_date: start, days: n });
-      let rest = new Set();
-      if (person && has('rotation.workload_show') && allowed('rotation.workload_show', role)) {
-        try { rest = restDays((await call('rotation.workload_show', { employee_no: target })).unavailable, start, n); } catch { /* the calendar stands without it */ }
-      }
       clear(out);
       if (reply.truncated) out.append(h('p', { class: 'warn' }, t('roster_truncated')));
       const unc = (reply.uncovered || []).length;
+      const postFilter = person ? '' : post.value.trim();
+      const rests = (reply.forced_rests || []).filter((f) => (person ? f.employee_no === target : !postFilter || (f.post_codes || []).includes(postFilter)));
       out.append(h('p', { class: 'figures', id: 'roster-summary' }, t('roster_summary', { shifts: (reply.entries || []).length, uncovered: unc, leave: (reply.leave || []).length })));
-      out.append(person ? personCalendar(reply, dates, target, rest) : orgCalendar(reply, dates, post.value.trim()));
+      const restsEl = restList(rests);
+      if (restsEl) out.append(restsEl);
+      out.append(person ? personCalendar(reply, dates, target) : orgCalendar(reply, dates, postFilter));
       out.setAttribute('data-loaded', 'true');
     } catch (e) {
       clear(out).append(errorBlock(e));
