@@ -349,6 +349,10 @@ test('the group admin opens the group dashboard and the chart is drawn', async (
 
 // ---- issue 11: benefit cases, supplies, the 000 §9 records, whoami in the header ----------
 
+// The names of the fields of main that have neither a <label> nor an aria-label.
+const unlabelled = (page) => page.$$eval('main input, main select, main textarea', (els) =>
+  els.filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map((e) => e.name));
+
 test('the header says who the token is: role and unit from gateway.whoami', async (t) => {
   if (!has('gateway.whoami')) return t.skip('the gateway has no gateway.whoami');
   const page = await tab();
@@ -407,7 +411,30 @@ test('benefit cases: the automatically opened filing is on the work list, and a 
   assert.equal(after.docs.length, 1);
   // no grant before the last step: the page says so instead of offering it
   assert.ok(!(await page.$('#form-benefit-grant')));
-  await done(page, '21-benefit-case');
+  assert.deepEqual(await unlabelled(page), []);
+  await page.screenshot({ path: `${SHOTS}/21-benefit-case.png`, fullPage: true });
+  // through to the last step (the API), then granted from the page with an amount: paid once
+  for (const step of ['accept', 'determine', 'conclude']) {
+    const s = await api(S01, 'welfare.benefit_step', { case_id: c.id, step });
+    assert.equal(s.status, 200, JSON.stringify(s.body));
+  }
+  await page.reload();
+  await page.waitForSelector('#form-benefit-grant');
+  await page.fill('#form-benefit-grant input[name=amount_fen]', '12.345');
+  await page.click('#form-benefit-grant button[type=submit]');
+  await page.waitForSelector('#form-benefit-grant [aria-invalid="true"][name=amount_fen]');
+  await page.fill('#form-benefit-grant input[name=amount_fen]', '3000');
+  await page.fill('#form-benefit-grant textarea[name=note]', '认定为工伤');
+  await page.click('#form-benefit-grant button[type=submit]');
+  await page.waitForSelector('#ben-attrs dd[data-state="granted"]');
+  const granted = (await api(S01, 'welfare.benefit_show', { case_id: c.id })).body.benefit;
+  assert.equal(granted.state, 'granted');
+  assert.equal(Number(granted.amount_fen), 300000);
+  assert.ok(Number(granted.disbursement_id) > 0);
+  const pays = await api(S01, 'welfare.pay_list', { employee_no: 'E1201', limit: 50 });
+  assert.equal(pays.body.items.filter((d) => Number(d.amount_fen) === 300000).length, 1, 'paid once');
+  assert.ok(!(await page.$('#ben-actions')), 'a closed case offers no actions');
+  await done(page, '21-benefit-granted');
   // the person's file links to the case
   const file = await tab();
   await signIn(file, S01);
@@ -446,6 +473,7 @@ test('supplies: the request queue in serving order; serving it issues the stock'
   await page.click('#form-supply-receive button[type=submit]');
   await page.waitForSelector('#form-supply-receive [aria-invalid="true"][name=quantity]');
   assert.equal(page.api.length, before, 'nothing was sent');
+  assert.deepEqual(await unlabelled(page), []);
   // the post's daily need is marked met
   const meet = await page.waitForSelector('#sup-needs button[data-meet]');
   await meet.click();
@@ -470,6 +498,33 @@ test('000 §9 records: the group sees the discrimination work list and moves a c
   await page.waitForSelector(`#rec-worklist [data-disc="${id}"][data-state="handling"]`);
   const r = await api(GROUP, 'intake.records_list', { org_code: 'G', open_only: true });
   assert.equal(r.body.discrimination.find((c) => String(c.case_id) === id).state, 'handling');
+  assert.deepEqual(await unlabelled(page), []);
+  // closed with its outcome: off the work list, on the list of all cases
+  // who did it is required: the field is marked and nothing is sent
+  await page.fill(`#rec-worklist input[name="action-${id}"]`, '物业已道歉');
+  const sent = page.api.length;
+  await page.click(`#rec-worklist button[data-step="closed"][data-case="${id}"]`);
+  await page.waitForSelector(`#rec-worklist input[name="by-${id}"][aria-invalid="true"]`);
+  assert.equal(page.api.length, sent);
+  await page.fill(`#rec-worklist input[name="by-${id}"]`, '集团组织部');
+  await page.selectOption(`#rec-worklist select[name="outcome-${id}"]`, 'education');
+  await page.click(`#rec-worklist button[data-step="closed"][data-case="${id}"]`);
+  await page.waitForSelector(`#rec-worklist [data-disc="${id}"]`, { state: 'detached' });
+  const closed = (await api(GROUP, 'intake.records_list', { org_code: 'G' })).body.discrimination.find((c) => String(c.case_id) === id);
+  assert.equal(closed.state, 'closed');
+  assert.equal(closed.outcome, 'education');
+  // a clarification with a complaint received after it was clarified: the API's error by field
+  await page.fill('#form-clarification input[name=employee_no]', 'E1202');
+  await page.fill('#form-clarification textarea[name=complaint]', '举报其私分防疫物资');
+  await page.fill('#form-clarification input[name=complaint_us]', '2026-01-10T09:00');
+  await page.fill('#form-clarification textarea[name=findings]', '经核查，物资均登记发放，举报不实');
+  await page.fill('#form-clarification input[name=decided_by]', '集团纪委');
+  await page.fill('#form-clarification input[name=clarified_us]', '2026-01-05T09:00');
+  await page.click('#form-clarification button[type=submit]');
+  await page.waitForSelector('#form-clarification .form-error:not([hidden])');
+  await page.fill('#form-clarification input[name=clarified_us]', '2026-01-20T09:00');
+  await page.click('#form-clarification button[type=submit]');
+  await page.waitForFunction(() => /举报其私分防疫物资/.test(document.querySelector('#rec-cl')?.textContent || ''));
   // the fault-tolerance form: a cadre's excusable mistake, then on the list
   await page.fill('#form-fault-tolerance input[name=employee_no]', 'E1202');
   await page.fill('#form-fault-tolerance textarea[name=mistake]', '物资登记延误一天');
@@ -513,6 +568,19 @@ test('village first secretary: assigned and updated from the person\'s file', as
   await page.click(`#${await upd.getAttribute('id')} button[type=submit]`);
   await page.waitForFunction(() => /组织村民核酸检测/.test(document.querySelector('[data-part="village"] table')?.textContent || ''));
   await done(page, '27-village');
+});
+
+test('the issue-11 pages fit a phone screen: nothing wider than the screen but the tables\' own scroll', async () => {
+  const page = await tab({ width: 390, height: 844 });
+  await signIn(page, S01);
+  for (const [path, sel] of [['/benefits', '#ben-list'], ['/supplies', '#sup-stock'], ['/records', '#rec-body section']]) {
+    await page.goto(`${BASE}${path}`);
+    await page.waitForSelector(sel);
+    await page.waitForLoadState('networkidle');
+    const w = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(w <= 390, `${path}: the page is ${w}px wide on a 390px screen`);
+  }
+  await done(page, '28-supplies-phone');
 });
 
 test('on a phone the navigation sits behind the menu button; English on request; keyboard reaches everything', async () => {

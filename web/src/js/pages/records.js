@@ -146,15 +146,24 @@ function stepActions(c, reload) {
   const handling = h('button', { type: 'button', 'data-step': 'handling', 'data-case': String(c.case_id) }, t('rec_handling'));
   const close = h('button', { type: 'button', 'data-step': 'closed', 'data-case': String(c.case_id), disabled: c.state !== 'handling' }, t('rec_close'));
   const key = newKey();
+  const inputs = { action, by };
   const send = async (step, btn) => {
-    if (!action.value.trim()) { action.focus(); toast(t('rec_step_action')); return; }
+    for (const i of [action, by]) i.removeAttribute('aria-invalid');
+    for (const i of Object.values(inputs)) {
+      if (!i.value.trim()) { i.setAttribute('aria-invalid', 'true'); i.focus(); toast(`${i.getAttribute('aria-label')}：${t('required')}`); return; }
+    }
     btn.disabled = true;
     try {
       await call('intake.discrimination_step', { case_id: c.case_id, step, action: action.value.trim(), by: by.value.trim(),
         outcome: step === 'closed' ? outcome.value : '' }, { idempotencyKey: `${key}-${step}-${c.steps ? c.steps.length : 0}` });
       toast(t('saved'));
       await reload();
-    } catch (e) { toast(e.message); btn.disabled = false; }
+    } catch (e) {
+      const bad = inputs[e.field];
+      if (bad) { bad.setAttribute('aria-invalid', 'true'); bad.focus(); }
+      toast(e.field ? `${e.field}：${e.message}` : e.message);
+      btn.disabled = false;
+    }
   };
   handling.addEventListener('click', () => send('handling', handling));
   close.addEventListener('click', () => send('closed', close));
