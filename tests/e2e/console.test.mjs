@@ -386,7 +386,7 @@ test('benefit cases: the automatically opened filing is on the work list, and a 
   const want = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false })
     .format(new Date(Number(c.step_deadline_us) / 1000));
   assert.ok(row.includes(want), `${row} has ${want}`);
-  await page.screenshot({ path: `${SHOTS}/20-benefits.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}/30-benefits.png`, fullPage: true });
   await link.click();
   await page.waitForSelector('#ben-attrs');
   assert.equal(await page.getAttribute('#ben-attrs dd[data-step]', 'data-step'), 'collect');
@@ -412,7 +412,7 @@ test('benefit cases: the automatically opened filing is on the work list, and a 
   // no grant before the last step: the page says so instead of offering it
   assert.ok(!(await page.$('#form-benefit-grant')));
   assert.deepEqual(await unlabelled(page), []);
-  await page.screenshot({ path: `${SHOTS}/21-benefit-case.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}/31-benefit-case.png`, fullPage: true });
   // through to the last step (the API), then granted from the page with an amount: paid once
   for (const step of ['accept', 'determine', 'conclude']) {
     const s = await api(S01, 'welfare.benefit_step', { case_id: c.id, step });
@@ -434,7 +434,7 @@ test('benefit cases: the automatically opened filing is on the work list, and a 
   const pays = await api(S01, 'welfare.pay_list', { employee_no: 'E1201', limit: 50 });
   assert.equal(pays.body.items.filter((d) => Number(d.amount_fen) === 300000).length, 1, 'paid once');
   assert.ok(!(await page.$('#ben-actions')), 'a closed case offers no actions');
-  await done(page, '21-benefit-granted');
+  await done(page, '32-benefit-granted');
   // the person's file links to the case
   const file = await tab();
   await signIn(file, S01);
@@ -453,7 +453,7 @@ test('supplies: the request queue in serving order; serving it issues the stock'
   const req = await page.waitForSelector('#sup-requests [data-request][data-state="waiting"]');
   assert.ok(await req.evaluate((s) => s.closest('tr').classList.contains('row-unmet')), 'an unmet request is highlighted');
   assert.match(await req.evaluate((s) => s.closest('tr').textContent), /北门卡口/);
-  await page.screenshot({ path: `${SHOTS}/22-supplies.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}/33-supplies.png`, fullPage: true });
   await page.selectOption('#form-supply-serve select[name=item]', 'mask');
   await page.click('#form-supply-serve button[type=submit]');
   await page.waitForSelector('#form-supply-serve ~ .result [data-served], #form-supply-serve .form-error:not([hidden])');
@@ -480,7 +480,7 @@ test('supplies: the request queue in serving order; serving it issues the stock'
   await page.waitForSelector('#sup-needs button[data-meet]', { state: 'detached' });
   const needs = await api(S01, 'welfare.supply_needs', { org_code: 'S01' });
   assert.ok(needs.body.needs.every((n) => Number(n.met_at_us) > 0), JSON.stringify(needs.body));
-  await done(page, '23-supplies-served');
+  await done(page, '34-supplies-served');
 });
 
 test('000 §9 records: the group sees the discrimination work list and moves a case on', async (t) => {
@@ -491,7 +491,7 @@ test('000 §9 records: the group sees the discrimination work list and moves a c
   const row = await page.waitForSelector('#rec-worklist [data-disc][data-state="reported"]');
   const id = await row.getAttribute('data-disc');
   assert.match(await row.evaluate((s) => s.closest('tr').textContent), /小区物业拒绝其回家/);
-  await page.screenshot({ path: `${SHOTS}/24-records.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}/35-records.png`, fullPage: true });
   await page.fill(`#rec-worklist input[name="action-${id}"]`, '与物业沟通');
   await page.fill(`#rec-worklist input[name="by-${id}"]`, '集团组织部');
   await page.click(`#rec-worklist button[data-step="handling"][data-case="${id}"]`);
@@ -535,7 +535,7 @@ test('000 §9 records: the group sees the discrimination work list and moves a c
   // the person's file links to the records
   await page.goto(`${BASE}/people/E1202`);
   await page.waitForSelector('[data-part="records"] a[data-link="records"]');
-  await done(page, '25-records-work');
+  await done(page, '36-records-work');
 });
 
 test('another subsidiary\'s person\'s records: "无权查看", and the API said 403', async (t) => {
@@ -550,7 +550,7 @@ test('another subsidiary\'s person\'s records: "无权查看", and the API said 
   assert.ok(calls.length > 0 && calls.every((c) => c.status === 403), JSON.stringify(page.api));
   assert.doesNotMatch(await page.textContent('main'), /小区物业|物资登记延误/, 'nothing of the records is shown');
   assert.ok(!(await page.$('#form-fault-tolerance')), 'no forms either');
-  await done(page, '26-records-no-view');
+  await done(page, '37-records-no-view');
 });
 
 test('village first secretary: assigned and updated from the person\'s file', async (t) => {
@@ -567,7 +567,7 @@ test('village first secretary: assigned and updated from the person\'s file', as
   await page.fill(`#${await upd.getAttribute('id')} input[name=frontline_record_add]`, '组织村民核酸检测');
   await page.click(`#${await upd.getAttribute('id')} button[type=submit]`);
   await page.waitForFunction(() => /组织村民核酸检测/.test(document.querySelector('[data-part="village"] table')?.textContent || ''));
-  await done(page, '27-village');
+  await done(page, '38-village');
 });
 
 test('the issue-11 pages fit a phone screen: nothing wider than the screen but the tables\' own scroll', async () => {
@@ -580,7 +580,7 @@ test('the issue-11 pages fit a phone screen: nothing wider than the screen but t
     const w = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(w <= 390, `${path}: the page is ${w}px wide on a 390px screen`);
   }
-  await done(page, '28-supplies-phone');
+  await done(page, '39-pages-phone');
 });
 
 test('on a phone the navigation sits behind the menu button; English on request; keyboard reaches everything', async () => {

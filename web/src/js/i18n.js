@@ -265,6 +265,7 @@ const T = {
   ben_filter: ['筛选', 'Filter'],
   ben_case: ['案件', 'Case'],
   ben_step: ['当前步骤', 'Current step'],
+  ben_step_col: ['步骤', 'Step'],
   ben_deadline: ['期限（北京时间）', 'Deadline (Beijing time)'],
   ben_overdue: ['已逾期', 'overdue'],
   ben_handler: ['经办人', 'Handler'],

@@ -124,7 +124,7 @@ async function renderCase(el, id, ctx) {
       c.amount_fen ? [h('dt', {}, t('ben_payout')), h('dd', {}, `${fmtFen(c.amount_fen)} · ${enumText('pay_kind', c.payout_kind)}${c.disbursement_id ? ` · #${c.disbursement_id}` : ''}`)] : null),
     h('section', { class: 'card', id: 'ben-steps' }, h('h2', {}, t('ben_steps')), table(null, [
       { title: '#', get: (s) => String((s.index || 0) + 1), class: 'num' },
-      { title: t('ben_step'), get: (s) => s.label || s.name },
+      { title: t('ben_step_col'), get: (s) => s.label || s.name },
       { title: t('c_start'), get: (s) => tm(s.started_at_us) },
       { title: t('ben_deadline'), get: (s) => h('span', { class: !s.completed_at_us && c.overdue ? 'bad' : null }, tm(s.deadline_us)) },
       { title: t('ben_completed'), get: (s) => (s.completed_at_us ? `${tm(s.completed_at_us)} · ${s.completed_by || ''}` : '…') },
@@ -134,7 +134,7 @@ async function renderCase(el, id, ctx) {
     h('section', { class: 'card', id: 'ben-docs' }, h('h2', {}, t('ben_docs')), table(null, [
       { title: t('ben_doc_name'), get: (d) => d.name },
       { title: t('ben_doc_ref'), get: (d) => d.reference },
-      { title: t('ben_step'), get: (d) => enumText('benefit_step', d.step) },
+      { title: t('ben_step_col'), get: (d) => enumText('benefit_step', d.step) },
       { title: t('ben_doc_received'), get: (d) => tm(d.received_at_us) },
       { title: t('c_by'), get: (d) => d.recorded_by },
     ], c.docs, t('none'))));
