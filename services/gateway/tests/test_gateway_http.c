@@ -394,6 +394,26 @@ static void s_expect(const char *method, const char *path, const char *token, co
     gw_resp_fini(&r);
 }
 
+/* A new token of role over org that expires in_s seconds from now; its secret (caller frees). */
+static char *s_token_expiring(const char *role, const char *org, int in_s)
+{
+    time_t t = time(NULL) + in_s;
+    struct tm tm;
+    char when[64], *out = NULL;
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    assert_int_equal(gw_fcctl(&out, NULL, "",
+                              "--json token create --name 临时 --role %s --org %s --expires %s",
+                              role, org, when),
+                     0);
+    json_error_t jerr;
+    json_t *j = json_loads(out, 0, &jerr);
+    free(out);
+    char *secret = fc_xstrdup(json_string_value(json_object_get(j, "secret")));
+    json_decref(j);
+    return secret;
+}
+
 static void test_tokens(void **state)
 {
     (void)state;
@@ -424,21 +444,7 @@ static void test_tokens(void **state)
     assert_int_equal(gw_fcctl(NULL, NULL, "", "token revoke nonsense"), 1);
     free(secret);
     /* expired */
-    int64_t soon_s = (int64_t)time(NULL) + 2;
-    char when[64];
-    struct tm tm;
-    time_t t = (time_t)soon_s;
-    gmtime_r(&t, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    assert_int_equal(gw_fcctl(&out, NULL, "",
-                              "--json token create --name 临时 --role viewer --org S1 --expires %s",
-                              when),
-                     0);
-    json_error_t jerr;
-    json_t *j = json_loads(out, 0, &jerr);
-    free(out);
-    secret = fc_xstrdup(json_string_value(json_object_get(j, "secret")));
-    json_decref(j);
+    secret = s_token_expiring("viewer", "S1", 2);
     s_expect("GET", "/api/v1/gateway/token_list", secret, NULL, 403, "EDENIED", "role");
     fc_h_sleep_ms(3000);
     s_expect("GET", "/api/v1/gateway/token_list", secret, NULL, 401, "EAUTH", "authorization");
@@ -525,20 +531,7 @@ static void test_whoami(void **state)
     s_expect("GET", "/api/v1/gateway/whoami", secret, NULL, 401, "EAUTH", "authorization");
     free(secret);
     /* expired */
-    time_t t = time(NULL) + 2;
-    struct tm tm;
-    char when[64];
-    gmtime_r(&t, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    assert_int_equal(gw_fcctl(&out, NULL, "",
-                              "--json token create --name 临时 --role org_admin --org S1 --expires %s",
-                              when),
-                     0);
-    json_error_t jerr;
-    json_t *j = json_loads(out, 0, &jerr);
-    free(out);
-    secret = fc_xstrdup(json_string_value(json_object_get(j, "secret")));
-    json_decref(j);
+    secret = s_token_expiring("org_admin", "S1", 2);
     s_expect("GET", "/api/v1/gateway/whoami", secret, NULL, 200, NULL, NULL);
     fc_h_sleep_ms(3000);
     gw_http(&r, 0, "GET", "/api/v1/gateway/whoami", secret, NULL, NULL);
