@@ -15,6 +15,7 @@ const { chromium } = require('playwright-core');
 const BASE = process.env.FC_E2E_URL;
 const GROUP = process.env.FC_E2E_GROUP_TOKEN;
 const S01 = process.env.FC_E2E_S01_TOKEN;
+const S02 = process.env.FC_E2E_S02_TOKEN;
 const SHOTS = process.env.FC_E2E_SCREENSHOTS;
 const SLOW = process.env.FC_SANITIZE ? 4 : 1;
 mkdirSync(SHOTS, { recursive: true });
@@ -364,6 +365,242 @@ test('the group admin opens the group dashboard and the chart is drawn', async (
   assert.ok(painted > 500, `painted pixels: ${painted}`);
   assert.ok(await page.isVisible('button[data-format="xlsx"]'));
   await done(page, '11-dashboard');
+});
+
+// ---- issue 11: benefit cases, supplies, the 000 §9 records, whoami in the header ----------
+
+// The names of the fields of main that have neither a <label> nor an aria-label.
+const unlabelled = (page) => page.$$eval('main input, main select, main textarea', (els) =>
+  els.filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map((e) => e.name));
+
+test('the header says who the token is: role and unit from gateway.whoami', async (t) => {
+  if (!has('gateway.whoami')) return t.skip('the gateway has no gateway.whoami');
+  const page = await tab();
+  await signIn(page, S01);
+  assert.equal(await page.textContent('.who-role'), '单位管理员');
+  assert.match(await page.textContent('.who-unit'), /S01 炼铁子公司/);
+  const navs = await page.$$eval('#nav a[data-nav]', (as) => as.map((a) => a.dataset.nav));
+  for (const n of ['benefits', 'supplies', 'records']) assert.ok(navs.includes(n), `nav: ${navs}`);
+  const w = await api(S01, 'gateway.whoami', {});
+  assert.equal(w.status, 200);
+  assert.deepEqual(w.body, { name: '炼铁子公司组织部 e2e', role: 'org_admin', org_scope: 'S01', org_name: '炼铁子公司' });
+  assert.equal((await api('fct_not_a_real_token_at_all_0000000000000000', 'gateway.whoami', {})).status, 401);
+  await done(page);
+});
+
+test('benefit cases: the automatically opened filing is on the work list, and a step is recorded', async (t) => {
+  const page = await tab();
+  await signIn(page, S01);
+  await page.goto(`${BASE}/benefits`);
+  if (!has('welfare.benefit_list')) return expectUnavailable(page, 'welfare.benefit_list', t);
+  const r = await api(S01, 'welfare.benefit_list', { employee_no: 'E1201' });
+  assert.equal(r.status, 200);
+  const c = r.body.cases.find((x) => x.kind === 'work_injury');
+  assert.ok(c && c.source === 'incident' && c.state === 'open', JSON.stringify(r.body));
+  const link = await page.waitForSelector(`#ben-list a[data-case="${c.id}"]`);
+  const row = await link.evaluate((a) => a.closest('tr').textContent);
+  assert.match(row, /工伤申报/);
+  assert.match(row, /周杰/);
+  assert.match(row, /申报材料收集/);
+  // the deadline in Beijing time, as the API's microseconds say
+  const want = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false })
+    .format(new Date(Number(c.step_deadline_us) / 1000));
+  assert.ok(row.includes(want), `${row} has ${want}`);
+  await page.screenshot({ path: `${SHOTS}/30-benefits.png`, fullPage: true });
+  await link.click();
+  await page.waitForSelector('#ben-attrs');
+  assert.equal(await page.getAttribute('#ben-attrs dd[data-step]', 'data-step'), 'collect');
+  // a document, then the next step
+  await page.fill('#form-benefit-doc input[name=name]', '工伤认定申请表');
+  await page.fill('#form-benefit-doc input[name=reference]', '<b>E2E-1</b>');
+  await page.click('#form-benefit-doc button[type=submit]');
+  await page.waitForFunction(() => /工伤认定申请表/.test(document.querySelector('#ben-docs')?.textContent || ''));
+  assert.match(await page.textContent('#ben-docs'), /<b>E2E-1<\/b>/, 'a reference is shown as text');
+  // a step out of order is the API's error next to the field, and nothing changes
+  await page.selectOption('#form-benefit-step select[name=step]', 'conclude');
+  await page.click('#form-benefit-step button[type=submit]');
+  await page.waitForSelector('#form-benefit-step .form-error:not([hidden])');
+  assert.equal((await api(S01, 'welfare.benefit_show', { case_id: c.id })).body.benefit.step, 'collect');
+  assert.equal(await page.inputValue('#form-benefit-step select[name=step]'), 'conclude');
+  await page.selectOption('#form-benefit-step select[name=step]', 'submit');
+  await page.fill('#form-benefit-step textarea[name=note]', '材料齐全，已提交人社部门');
+  await page.click('#form-benefit-step button[type=submit]');
+  await page.waitForSelector('#ben-attrs dd[data-step="submit"]');
+  const after = (await api(S01, 'welfare.benefit_show', { case_id: c.id })).body.benefit;
+  assert.equal(after.step, 'submit');
+  assert.equal(after.docs.length, 1);
+  // no grant before the last step: the page says so instead of offering it
+  assert.ok(!(await page.$('#form-benefit-grant')));
+  assert.deepEqual(await unlabelled(page), []);
+  await page.screenshot({ path: `${SHOTS}/31-benefit-case.png`, fullPage: true });
+  // through to the last step (the API), then granted from the page with an amount: paid once
+  for (const step of ['accept', 'determine', 'conclude']) {
+    const s = await api(S01, 'welfare.benefit_step', { case_id: c.id, step });
+    assert.equal(s.status, 200, JSON.stringify(s.body));
+  }
+  await page.reload();
+  await page.waitForSelector('#form-benefit-grant');
+  await page.fill('#form-benefit-grant input[name=amount_fen]', '12.345');
+  await page.click('#form-benefit-grant button[type=submit]');
+  await page.waitForSelector('#form-benefit-grant [aria-invalid="true"][name=amount_fen]');
+  await page.fill('#form-benefit-grant input[name=amount_fen]', '3000');
+  await page.fill('#form-benefit-grant textarea[name=note]', '认定为工伤');
+  await page.click('#form-benefit-grant button[type=submit]');
+  await page.waitForSelector('#ben-attrs dd[data-state="granted"]');
+  const granted = (await api(S01, 'welfare.benefit_show', { case_id: c.id })).body.benefit;
+  assert.equal(granted.state, 'granted');
+  assert.equal(Number(granted.amount_fen), 300000);
+  assert.ok(Number(granted.disbursement_id) > 0);
+  const pays = await api(S01, 'welfare.pay_list', { employee_no: 'E1201', limit: 50 });
+  assert.equal(pays.body.items.filter((d) => Number(d.amount_fen) === 300000).length, 1, 'paid once');
+  assert.ok(!(await page.$('#ben-actions')), 'a closed case offers no actions');
+  await done(page, '32-benefit-granted');
+  // the person's file links to the case
+  const file = await tab();
+  await signIn(file, S01);
+  await file.goto(`${BASE}/people/E1201`);
+  await file.waitForSelector(`[data-part="benefits"] a[data-case="${c.id}"]`);
+  await done(file);
+});
+
+test('supplies: the request queue in serving order; serving it issues the stock', async (t) => {
+  const page = await tab();
+  await signIn(page, S01);
+  await page.goto(`${BASE}/supplies`);
+  if (!has('welfare.supply_stock')) return expectUnavailable(page, 'welfare.supply_stock', t);
+  await page.waitForSelector('#sup-stock [data-stock="S01:mask"]');
+  assert.match(await page.textContent('#sup-stock [data-stock="S01:mask"]'), /^500/);
+  const req = await page.waitForSelector('#sup-requests [data-request][data-state="waiting"]');
+  assert.ok(await req.evaluate((s) => s.closest('tr').classList.contains('row-unmet')), 'an unmet request is highlighted');
+  assert.match(await req.evaluate((s) => s.closest('tr').textContent), /北门卡口/);
+  await page.screenshot({ path: `${SHOTS}/33-supplies.png`, fullPage: true });
+  await page.selectOption('#form-supply-serve select[name=item]', 'mask');
+  await page.click('#form-supply-serve button[type=submit]');
+  await page.waitForSelector('#form-supply-serve ~ .result [data-served], #form-supply-serve .form-error:not([hidden])');
+  const served = await page.$eval('[data-form="form-supply-serve"]', (d) => {
+    const s = d.querySelector('[data-served]');
+    return s ? s.getAttribute('data-served') : d.textContent;
+  });
+  assert.equal(served, '200', JSON.stringify(page.api.slice(-4)));
+  await page.waitForFunction(() => /^300/.test(document.querySelector('#sup-stock [data-stock="S01:mask"]')?.textContent || ''));
+  await page.waitForSelector('#sup-requests [data-request][data-state="served"]', { state: 'detached' }).catch(() => {});
+  const st = await api(S01, 'welfare.supply_stock', { org_code: 'S01', item: 'mask' });
+  assert.equal(Number(st.body.stock.find((x) => x.org_code === 'S01').stock), 300);
+  // a quantity over what is asked of the browser is refused before any call: not a number
+  await page.fill('#form-supply-receive input[name=quantity]', '-5');
+  await page.fill('#form-supply-receive input[name=source]', '捐赠');
+  const before = page.api.length;
+  await page.click('#form-supply-receive button[type=submit]');
+  await page.waitForSelector('#form-supply-receive [aria-invalid="true"][name=quantity]');
+  assert.equal(page.api.length, before, 'nothing was sent');
+  assert.deepEqual(await unlabelled(page), []);
+  // the post's daily need is marked met
+  const meet = await page.waitForSelector('#sup-needs button[data-meet]');
+  await meet.click();
+  await page.waitForSelector('#sup-needs button[data-meet]', { state: 'detached' });
+  const needs = await api(S01, 'welfare.supply_needs', { org_code: 'S01' });
+  assert.ok(needs.body.needs.every((n) => Number(n.met_at_us) > 0), JSON.stringify(needs.body));
+  await done(page, '34-supplies-served');
+});
+
+test('000 §9 records: the group sees the discrimination work list and moves a case on', async (t) => {
+  const page = await tab();
+  await signIn(page, GROUP);
+  await page.goto(`${BASE}/records`);
+  if (!has('intake.records_list')) return expectUnavailable(page, 'intake.records_list', t);
+  const row = await page.waitForSelector('#rec-worklist [data-disc][data-state="reported"]');
+  const id = await row.getAttribute('data-disc');
+  assert.match(await row.evaluate((s) => s.closest('tr').textContent), /小区物业拒绝其回家/);
+  await page.screenshot({ path: `${SHOTS}/35-records.png`, fullPage: true });
+  await page.fill(`#rec-worklist input[name="action-${id}"]`, '与物业沟通');
+  await page.fill(`#rec-worklist input[name="by-${id}"]`, '集团组织部');
+  await page.click(`#rec-worklist button[data-step="handling"][data-case="${id}"]`);
+  await page.waitForSelector(`#rec-worklist [data-disc="${id}"][data-state="handling"]`);
+  const r = await api(GROUP, 'intake.records_list', { org_code: 'G', open_only: true });
+  assert.equal(r.body.discrimination.find((c) => String(c.case_id) === id).state, 'handling');
+  assert.deepEqual(await unlabelled(page), []);
+  // closed with its outcome: off the work list, on the list of all cases
+  // who did it is required: the field is marked and nothing is sent
+  await page.fill(`#rec-worklist input[name="action-${id}"]`, '物业已道歉');
+  const sent = page.api.length;
+  await page.click(`#rec-worklist button[data-step="closed"][data-case="${id}"]`);
+  await page.waitForSelector(`#rec-worklist input[name="by-${id}"][aria-invalid="true"]`);
+  assert.equal(page.api.length, sent);
+  await page.fill(`#rec-worklist input[name="by-${id}"]`, '集团组织部');
+  await page.selectOption(`#rec-worklist select[name="outcome-${id}"]`, 'education');
+  await page.click(`#rec-worklist button[data-step="closed"][data-case="${id}"]`);
+  await page.waitForSelector(`#rec-worklist [data-disc="${id}"]`, { state: 'detached' });
+  const closed = (await api(GROUP, 'intake.records_list', { org_code: 'G' })).body.discrimination.find((c) => String(c.case_id) === id);
+  assert.equal(closed.state, 'closed');
+  assert.equal(closed.outcome, 'education');
+  // a clarification with a complaint received after it was clarified: the API's error by field
+  await page.fill('#form-clarification input[name=employee_no]', 'E1202');
+  await page.fill('#form-clarification textarea[name=complaint]', '举报其私分防疫物资');
+  await page.fill('#form-clarification input[name=complaint_us]', '2026-01-10T09:00');
+  await page.fill('#form-clarification textarea[name=findings]', '经核查，物资均登记发放，举报不实');
+  await page.fill('#form-clarification input[name=decided_by]', '集团纪委');
+  await page.fill('#form-clarification input[name=clarified_us]', '2026-01-05T09:00');
+  await page.click('#form-clarification button[type=submit]');
+  await page.waitForSelector('#form-clarification .form-error:not([hidden])');
+  await page.fill('#form-clarification input[name=clarified_us]', '2026-01-20T09:00');
+  await page.click('#form-clarification button[type=submit]');
+  await page.waitForFunction(() => /举报其私分防疫物资/.test(document.querySelector('#rec-cl')?.textContent || ''));
+  // the fault-tolerance form: a cadre's excusable mistake, then on the list
+  await page.fill('#form-fault-tolerance input[name=employee_no]', 'E1202');
+  await page.fill('#form-fault-tolerance textarea[name=mistake]', '物资登记延误一天');
+  await page.fill('#form-fault-tolerance textarea[name=reasons]', '连续值守，非主观故意');
+  await page.fill('#form-fault-tolerance input[name=decided_by]', '集团党委');
+  await page.click('#form-fault-tolerance button[type=submit]');
+  await page.waitForFunction(() => /物资登记延误一天/.test(document.querySelector('#rec-ft')?.textContent || ''));
+  // the person's file links to the records
+  await page.goto(`${BASE}/people/E1202`);
+  await page.waitForSelector('[data-part="records"] a[data-link="records"]');
+  await done(page, '36-records-work');
+});
+
+test('another subsidiary\'s person\'s records: "无权查看", and the API said 403', async (t) => {
+  if (!has('intake.records_list')) return t.skip('the gateway has no intake.records_list');
+  const page = await tab();
+  await signIn(page, S02);
+  await page.goto(`${BASE}/records?emp=E1001`);
+  await page.waitForSelector('[data-state="no-access"]');
+  assert.equal(await page.getAttribute('.page[data-page="records"]', 'data-status'), '403');
+  assert.match(await page.textContent('[data-state="no-access"] h2'), /无权查看/);
+  const calls = page.api.filter((c) => /intake\/records_list$/.test(c.url));
+  assert.ok(calls.length > 0 && calls.every((c) => c.status === 403), JSON.stringify(page.api));
+  assert.doesNotMatch(await page.textContent('main'), /小区物业|物资登记延误/, 'nothing of the records is shown');
+  assert.ok(!(await page.$('#form-fault-tolerance')), 'no forms either');
+  await done(page, '37-records-no-view');
+});
+
+test('village first secretary: assigned and updated from the person\'s file', async (t) => {
+  if (!has('intake.village_assign')) return t.skip('the gateway has no intake.village_assign');
+  const page = await tab();
+  await signIn(page, S01);
+  await page.goto(`${BASE}/people/E1002`);
+  await page.waitForSelector('#form-village-assign');
+  await page.fill('#form-village-assign input[name=village]', '石门村');
+  await page.fill('#form-village-assign input[name=township]', '城关镇');
+  await page.click('#form-village-assign button[type=submit]');
+  const upd = await page.waitForSelector('form[id^="form-village-update-"]');
+  assert.match(await page.textContent('[data-part="village"]'), /城关镇 石门村/);
+  await page.fill(`#${await upd.getAttribute('id')} input[name=frontline_record_add]`, '组织村民核酸检测');
+  await page.click(`#${await upd.getAttribute('id')} button[type=submit]`);
+  await page.waitForFunction(() => /组织村民核酸检测/.test(document.querySelector('[data-part="village"] table')?.textContent || ''));
+  await done(page, '38-village');
+});
+
+test('the issue-11 pages fit a phone screen: nothing wider than the screen but the tables\' own scroll', async () => {
+  const page = await tab({ width: 390, height: 844 });
+  await signIn(page, S01);
+  for (const [path, sel] of [['/benefits', '#ben-list'], ['/supplies', '#sup-stock'], ['/records', '#rec-body section']]) {
+    await page.goto(`${BASE}${path}`);
+    await page.waitForSelector(sel);
+    await page.waitForLoadState('networkidle');
+    const w = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(w <= 390, `${path}: the page is ${w}px wide on a 390px screen`);
+  }
+  await done(page, '39-pages-phone');
 });
 
 test('on a phone the navigation sits behind the menu button; English on request; keyboard reaches everything', async () => {

@@ -98,20 +98,20 @@ if [[ " ${services[*]} " == *" welfare "* ]]; then
   q funds topup S01 retained_party_fee 50000 --memo 端到端测试
   q pay request E1002 hardship 1200 --key e2e-pay-1 --memo 家庭困难帮扶
 fi
+wait_sql() { # SQL expected-value what
+  for _ in $(seq 1 300); do
+    [[ $(psql -X -qtA "$FC_PG_ADMIN_URL" -c "$1" 2>/dev/null) == "$2" ]] && return 0
+    sleep 0.1
+  done
+  echo "run.sh: timed out waiting for $3" >&2
+  exit 1
+}
 # a roster of S01 for the roster page: two posts, one needing more people than S01 has (its
 # shifts stay uncovered), planned from today; then E1002 came back on duty after one hour of
 # rest (the minimum is 11): rotation orders a forced rest and hands those days' shifts on
 if [[ " ${services[*]} " == *" rotation "* ]]; then
   q post add P01 --org S01B1 --name 北门卡口 --kind checkpoint --risk 2 --shifts '08:00-16:00*1;16:00-00:00*1'
   q post add P02 --org S01B1 --name 测温点 --kind temperature_station --risk 2 --shifts '08:00-20:00*3'
-  wait_sql() { # SQL expected-value what
-    for _ in $(seq 1 300); do
-      [[ $(psql -X -qtA "$FC_PG_ADMIN_URL" -c "$1" 2>/dev/null) == "$2" ]] && return 0
-      sleep 0.1
-    done
-    echo "run.sh: timed out waiting for $3" >&2
-    exit 1
-  }
   wait_sql "SELECT count(*) FROM rotation.post WHERE post_code IN ('P01', 'P02')" 2 "rotation's posts"
   wait_sql "SELECT count(*) FROM rotation.person WHERE employee_no IN ('E1001', 'E1002', 'E1009')" 3 "rotation's people"
   export FC_E2E_ROSTER_FROM=$(TZ=Asia/Shanghai date +%F)
@@ -123,12 +123,29 @@ if [[ " ${services[*]} " == *" rotation "* ]]; then
   q duty out E1002 --at "$(ago '2 hours')"
   wait_sql "SELECT count(*) > 0 FROM rotation.forced_rest WHERE employee_no = 'E1002'" t "E1002's forced rest"
 fi
+# issue 11's pages: E1201 infected on frontline duty (welfare opens the work-injury filing by
+# itself), masks in S01's stock and a post's request waiting for them, a daily need of the
+# day, and a discrimination case of S01 for the group's work list
+if [[ " ${services[*]} " == *" welfare "* ]]; then
+  q person add E1201 --name 周杰 --org S01B1 --phone 13800001003
+  q post add P01 --org S01B1 --name 北门卡口 --kind checkpoint --risk 2 --shifts '08:00-16:00*1;16:00-00:00*1'
+  wait_sql "SELECT count(*) FROM welfare.person WHERE employee_no = 'E1201'" 1 "welfare's E1201"
+  q incident E1201 infected --on-duty --desc 卡口执勤时感染
+  wait_sql "SELECT count(*) FROM welfare.benefit_case WHERE employee_no = 'E1201'" 1 "E1201's work-injury filing"
+  wait_sql "SELECT count(*) FROM welfare.supply_post WHERE post_code = 'P01'" 1 "welfare's post P01"
+  q supply receive S01 mask 500 --source 集团调拨 --key e2e-mask-1
+  q supply request P01 mask 200 --memo 卡口一周用量 --key e2e-mask-req-1
+  q supply need P01 meals 6 --detail 夜班盒饭
+fi
+q person add E1202 --name 陈刚 --org S01 --cadre section
+q discrimination report E1001 --staff --desc 小区物业拒绝其回家 --reporter 王伟
 token() { "$fcctl" --json token create --name "$1" --role "$2" --org "$3" | node -e \
   'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);process.stdout.write(j.secret||"")})'; }
 export FC_E2E_URL=$base
 export FC_E2E_GROUP_TOKEN=$(token "集团组织部 e2e" group_admin G)
 export FC_E2E_S01_TOKEN=$(token "炼铁子公司组织部 e2e" org_admin S01)
-[[ $FC_E2E_GROUP_TOKEN == fct_* && $FC_E2E_S01_TOKEN == fct_* ]] || { echo "run.sh: could not create tokens" >&2; exit 1; }
+export FC_E2E_S02_TOKEN=$(token "轧钢子公司组织部 e2e" org_admin S02)
+[[ $FC_E2E_GROUP_TOKEN == fct_* && $FC_E2E_S01_TOKEN == fct_* && $FC_E2E_S02_TOKEN == fct_* ]] || { echo "run.sh: could not create tokens" >&2; exit 1; }
 if [[ " ${services[*]} " == *" report "* ]]; then
   # this week's and last week's stored group report, for the dashboard and its trend
   for w in "$(TZ=Asia/Shanghai date -d '7 days ago' +%G-W%V)" "$(TZ=Asia/Shanghai date +%G-W%V)"; do
@@ -154,7 +171,7 @@ if ! bash "$repo/web/tools/screenshots.sh" --url "$base" --token "$FC_E2E_GROUP_
   status=1
 fi
 n=$(find "$shots" -name '*.png' -size +2k | wc -l)
-((n >= 16)) || { echo "run.sh: the screenshot script wrote $n pictures, want 16" >&2; status=1; }
+((n >= 20)) || { echo "run.sh: the screenshot script wrote $n pictures, want 20" >&2; status=1; }
 msg=$(FC_CHROMIUM=/nonexistent/chromium bash "$repo/web/tools/screenshots.sh" --url "$base" --token "$FC_E2E_GROUP_TOKEN" --out "$shots/none")
 [[ $? == 0 && $msg == *"skipped: Chromium is missing"* && ! -e $shots/none ]] ||
   { echo "run.sh: without Chromium the screenshot script must say so and exit 0: $msg" >&2; status=1; }

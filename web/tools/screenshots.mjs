@@ -180,6 +180,24 @@ try {
   }
   await shot('08-payments', '/payments');
   await shot('09-reminders', '/reminders');
+  // issue 11: benefit cases (the list and the first case), supplies, the 000 §9 records
+  await shot('10-benefits', '/benefits', async () => {
+    await page.waitForSelector('#ben-list table, #ben-list .empty, #ben-list [data-state], [data-state="unavailable"]');
+  });
+  let firstCase = 0;
+  if (has('welfare.benefit_list')) {
+    const r = await api('welfare.benefit_list', { limit: 1 });
+    if (r.status === 200 && r.body.cases && r.body.cases[0]) firstCase = r.body.cases[0].id;
+  }
+  if (firstCase) await shot('11-benefit-case', `/benefits/${firstCase}`);
+  else missed.push('11-benefit-case: no benefit case in the token\'s scope');
+  const orgQ = scope ? `?org=${encodeURIComponent(scope)}` : '';
+  await shot('12-supplies', `/supplies${orgQ}`, async () => {
+    await page.waitForSelector('#sup-stock table, #sup-stock .empty, #sup-stock [data-state], [data-state="unavailable"]');
+  });
+  await shot('13-records', `/records${orgQ}`, async () => {
+    await page.waitForSelector('#rec-body section, [data-state]');
+  });
 } catch (e) {
   fatal = fatal || `the browser failed: ${e.message.split('\n')[0]}`;
 } finally {

@@ -207,6 +207,8 @@ const gateway_route_t gateway_routes[] = {
       "列出访问令牌（不含明文）"),
     R("gateway.audit_query", audit_query_request, audit_query_reply, GROUP, S,
       "查询审计日志（按人员工号）"),
+    R("gateway.whoami", whoami_request, whoami_reply, VIEWER, 0,
+      "当前令牌的身份：名称、角色、管辖单位代码及名称"),
 };
 /* clang-format on */
 

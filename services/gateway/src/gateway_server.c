@@ -1,10 +1,12 @@
 /* gateway_server: token commands and audit queries. Only the group administrator (through the
- * API) or a group-wide service caller (fcctl on the internal network) may use them. */
+ * API) or a group-wide service caller (fcctl on the internal network) may use them. Also
+ * gateway.whoami (anyone: the caller itself) and the org units' names from intake's events. */
 #include "gateway_server.h"
 #include "gateway_rules.h"
 #include "gateway_store.h"
 #include "gateway_token.h"
 #include "fc/v1/gateway.pb-c.h"
+#include "fc/v1/intake.pb-c.h"
 #include "fc_clock.h"
 #include "fc_id.h"
 #include "fc_log.h"
@@ -114,6 +116,44 @@ static int handle_audit_query(fc_service_t *svc, fc_call_t *call, fc_err_t *err)
     return FC_OK;
 }
 
+/* The caller as the envelope names it (the HTTP side put the token's name, role and scope
+ * there), with the name of its unit. */
+static int handle_whoami(fc_service_t *svc, fc_call_t *call, fc_err_t *err)
+{
+    Fc__V1__WhoamiReply *reply = fc_arena_alloc(call->arena, sizeof *reply);
+    fc__v1__whoami_reply__init(reply);
+    reply->name = fc_arena_strdup(call->arena, fc_call_actor(call));
+    reply->role = fc_arena_strdup(call->arena, fc_call_role(call));
+    reply->org_scope = fc_arena_strdup(call->arena, fc_call_scope(call));
+    if (*reply->org_scope) {
+        int rc = gateway_store_org_name(fc_service_pg(svc), reply->org_scope, call->arena,
+                                        &reply->org_name, err);
+        if (rc != FC_OK)
+            return rc;
+    }
+    call->reply = &reply->base;
+    return FC_OK;
+}
+
+int gateway_server_on_intake(void *app, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
+{
+    (void)app;
+    if (strcmp(ev->type, "intake.org_upserted") != 0)
+        return FC_OK; /* the gateway keeps only the units' names */
+    Fc__V1__OrgUpserted *m =
+        (Fc__V1__OrgUpserted *)fc_event_decode(ev, &fc__v1__org_upserted__descriptor, err);
+    if (!m)
+        return FC_EINVAL;
+    int rc;
+    if (!m->unit || !gateway_rules_code(m->unit->org_code))
+        rc = fc_err_set(err, FC_EINVAL, "unit.org_code", "org_upserted without a valid org code");
+    else
+        rc = gateway_store_org_upsert(pg, m->unit->org_code, m->unit->name ? m->unit->name : "",
+                                      m->at_us ? m->at_us : ev->at_us, err);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}
+
 const fc_route_t gateway_server_routes[] = {
     /* not FC_ROUTE_WRITE: a stored reply would keep the secret. One INSERT, made once per
      * message id by the token table's own unique key. */
@@ -122,6 +162,7 @@ const fc_route_t gateway_server_routes[] = {
      FC_ROUTE_WRITE},
     {"gateway.token_list", &fc__v1__token_list_request__descriptor, handle_token_list, 0},
     {"gateway.audit_query", &fc__v1__audit_query_request__descriptor, handle_audit_query, 0},
+    {"gateway.whoami", &fc__v1__whoami_request__descriptor, handle_whoami, 0},
 };
 const size_t gateway_server_nroutes =
     sizeof gateway_server_routes / sizeof gateway_server_routes[0];

@@ -163,6 +163,32 @@ int gateway_store_token_touch(fc_pg_t *pg, const char *token_id, int64_t now_us,
                      2, p, NULL, err);
 }
 
+int gateway_store_org_upsert(fc_pg_t *pg, const char *org_code, const char *name, int64_t at_us,
+                             fc_err_t *err)
+{
+    char at[24];
+    s_i64(at, sizeof at, at_us);
+    const char *p[] = {org_code, name, at};
+    return fc_pg_cmd(pg,
+                     "INSERT INTO org_unit (org_code, name, updated_us) VALUES ($1, $2, $3::bigint)"
+                     " ON CONFLICT (org_code) DO UPDATE SET name = EXCLUDED.name,"
+                     " updated_us = EXCLUDED.updated_us"
+                     " WHERE org_unit.updated_us <= EXCLUDED.updated_us",
+                     3, p, NULL, err);
+}
+
+int gateway_store_org_name(fc_pg_t *pg, const char *org_code, fc_arena_t *arena, char **name_out,
+                           fc_err_t *err)
+{
+    const char *p[] = {org_code};
+    PGresult *r = fc_pg_exec(pg, "SELECT name FROM org_unit WHERE org_code = $1", 1, p, err);
+    if (!r)
+        return s_fail(err);
+    *name_out = fc_arena_strdup(arena, PQntuples(r) == 1 ? fc_pg_str(r, 0, 0) : "");
+    PQclear(r);
+    return FC_OK;
+}
+
 int gateway_store_audit_insert(fc_pg_t *pg, const gateway_audit_row_t *row, fc_err_t *err)
 {
     char at[24], status[16];

@@ -1,4 +1,5 @@
-/* gateway_store: the gateway's SQL (schema gateway): tokens and the audit log. Used by the
+/* gateway_store: the gateway's SQL (schema gateway): tokens, the audit log and the org units'
+ * names. Used by the
  * service thread (token commands, audit queries) and by each HTTP worker thread on its own
  * connection (token lookup per request, audit rows). */
 #ifndef GATEWAY_STORE_H
@@ -53,6 +54,14 @@ int gateway_store_token_lookup(fc_pg_t *pg, const uint8_t hash[32], gateway_prin
                                fc_err_t *err);
 /* Records that the token was used at now (the caller rate-limits this to once a minute). */
 int gateway_store_token_touch(fc_pg_t *pg, const char *token_id, int64_t now_us, fc_err_t *err);
+
+/* Keeps an org unit's name (from intake's org_upserted event); an older event than the name
+ * stored changes nothing. */
+int gateway_store_org_upsert(fc_pg_t *pg, const char *org_code, const char *name, int64_t at_us,
+                             fc_err_t *err);
+/* The name of an org unit into arena; "" (FC_OK) when the gateway has not seen it. */
+int gateway_store_org_name(fc_pg_t *pg, const char *org_code, fc_arena_t *arena, char **name_out,
+                           fc_err_t *err);
 
 /* Appends one audit row (its own statement: autocommit). */
 int gateway_store_audit_insert(fc_pg_t *pg, const gateway_audit_row_t *row, fc_err_t *err);

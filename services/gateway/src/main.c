@@ -73,6 +73,18 @@ static int on_start(fc_service_t *svc, fc_err_t *err)
     return s_http ? FC_OK : err->code;
 }
 
+/* of intake's events the gateway needs only the units' names: the rest costs no transaction */
+static int s_start(fc_service_t *svc, fc_err_t *err)
+{
+    static const char *const ignored[] = {"intake.health_checked_in", "intake.duty_checked_in",
+                                          "intake.duty_checked_out", "intake.person_upserted",
+                                          NULL};
+    int rc = on_start(svc, err);
+    if (rc == FC_OK && (rc = fc_service_ignore_events(svc, "intake", ignored)) != FC_OK)
+        return fc_err_set(err, rc, "subscriptions", "gateway lost its intake subscription");
+    return rc;
+}
+
 static void on_stop(fc_service_t *svc)
 {
     (void)svc;
@@ -101,13 +113,16 @@ int main(int argc, char **argv)
     }
     if (argc == 2 && strcmp(argv[1], "--keygen") == 0)
         return s_keygen();
+    static const fc_subscription_t subs[] = {{"intake", gateway_server_on_intake}};
     const fc_service_def_t def = {
         .name = "gateway",
         .config = s_config,
         .nconfig = sizeof s_config / sizeof s_config[0],
         .routes = gateway_server_routes,
         .nroutes = gateway_server_nroutes,
-        .start = on_start,
+        .subs = subs,
+        .nsubs = 1,
+        .start = s_start,
         .stop = on_stop,
     };
     return fc_service_main(&def, argc, argv);

@@ -109,6 +109,7 @@ static int s_setup(void **state)
         "SELECT count(*) FROM rotation.person WHERE employee_no IN ('E1', 'E9')",
         "SELECT count(*) FROM welfare.person WHERE employee_no IN ('E1', 'E9')",
         "SELECT count(*) FROM notify.person WHERE employee_no IN ('E1', 'E9')",
+        "SELECT count(*) FROM gateway.org_unit WHERE org_code IN ('H', 'S1B1')",
     };
     for (size_t i = 0; i < sizeof projected / sizeof projected[0]; i++)
         if (fc_h_wait_scalar(projected[i], 2, fc_h_ms(30000)) != 2)
@@ -282,6 +283,7 @@ static const s_cell_t s_matrix[] = {
     {"gateway.token_list", 1, "{}", NULL, "include_revoked=true", NULL},
     {"gateway.audit_query", 1, "{\"employee_no\":\"E1\",\"limit\":5}", NULL,
      "employee_no=E1&limit=5", NULL},
+    {"gateway.whoami", 1, "{}", NULL, "", NULL},
 };
 
 static char *s_fill(const char *body)
@@ -392,6 +394,26 @@ static void s_expect(const char *method, const char *path, const char *token, co
     gw_resp_fini(&r);
 }
 
+/* A new token of role over org that expires in_s seconds from now; its secret (caller frees). */
+static char *s_token_expiring(const char *role, const char *org, int in_s)
+{
+    time_t t = time(NULL) + in_s;
+    struct tm tm;
+    char when[64], *out = NULL;
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    assert_int_equal(gw_fcctl(&out, NULL, "",
+                              "--json token create --name 临时 --role %s --org %s --expires %s",
+                              role, org, when),
+                     0);
+    json_error_t jerr;
+    json_t *j = json_loads(out, 0, &jerr);
+    free(out);
+    char *secret = fc_xstrdup(json_string_value(json_object_get(j, "secret")));
+    json_decref(j);
+    return secret;
+}
+
 static void test_tokens(void **state)
 {
     (void)state;
@@ -422,21 +444,7 @@ static void test_tokens(void **state)
     assert_int_equal(gw_fcctl(NULL, NULL, "", "token revoke nonsense"), 1);
     free(secret);
     /* expired */
-    int64_t soon_s = (int64_t)time(NULL) + 2;
-    char when[64];
-    struct tm tm;
-    time_t t = (time_t)soon_s;
-    gmtime_r(&t, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    assert_int_equal(gw_fcctl(&out, NULL, "",
-                              "--json token create --name 临时 --role viewer --org S1 --expires %s",
-                              when),
-                     0);
-    json_error_t jerr;
-    json_t *j = json_loads(out, 0, &jerr);
-    free(out);
-    secret = fc_xstrdup(json_string_value(json_object_get(j, "secret")));
-    json_decref(j);
+    secret = s_token_expiring("viewer", "S1", 2);
     s_expect("GET", "/api/v1/gateway/token_list", secret, NULL, 403, "EDENIED", "role");
     fc_h_sleep_ms(3000);
     s_expect("GET", "/api/v1/gateway/token_list", secret, NULL, 401, "EAUTH", "authorization");
@@ -460,6 +468,79 @@ static void test_tokens(void **state)
     assert_non_null(strstr(out, "已吊销"));
     assert_null(strstr(out, "fct_"));
     free(out);
+}
+
+/* ---- who am I ------------------------------------------------------------------------- */
+
+/* gateway.whoami answers the token's own name, role and scope with the unit's name, for every
+ * role, over GET and POST; nothing else, and nothing for a missing, bad, revoked or expired
+ * token (401). */
+static void test_whoami(void **state)
+{
+    (void)state;
+    static const char *unit_names[] = {"集团", "一公司", "一支部", "一支部"};
+    for (size_t i = 0; i < NTOK; i++) {
+        for (int post = 0; post < 2; post++) {
+            gw_resp_t r;
+            gw_http(&r, 0, post ? "POST" : "GET", "/api/v1/gateway/whoami", s_tok[i].secret,
+                    post ? "{}" : NULL, NULL);
+            assert_int_equal(r.status, 200);
+            char name[96];
+            snprintf(name, sizeof name, "测试 %s@%s", s_tok[i].role, s_tok[i].org);
+            assert_string_equal(json_string_value(json_object_get(r.json, "name")), name);
+            assert_string_equal(json_string_value(json_object_get(r.json, "role")), s_tok[i].role);
+            assert_string_equal(json_string_value(json_object_get(r.json, "org_scope")),
+                                s_tok[i].org);
+            assert_string_equal(json_string_value(json_object_get(r.json, "org_name")),
+                                unit_names[i]);
+            assert_int_equal(json_object_size(r.json), 4);
+            assert_null(strstr(r.body, "fct_"));
+            gw_resp_fini(&r);
+        }
+    }
+    /* a renamed unit: the next answer has the new name */
+    s_fcctl_ok("org add S1B1 --parent S1 --name 一支部（改） --kind branch");
+    assert_int_equal(fc_h_wait_scalar("SELECT count(*) FROM gateway.org_unit"
+                                      " WHERE org_code = 'S1B1' AND name = '一支部（改）'",
+                                      1, fc_h_ms(30000)),
+                     1);
+    gw_resp_t r;
+    gw_http(&r, 0, "GET", "/api/v1/gateway/whoami", s_tok[2].secret, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(json_string_value(json_object_get(r.json, "org_name")), "一支部（改）");
+    gw_resp_fini(&r);
+    s_fcctl_ok("org add S1B1 --parent S1 --name 一支部 --kind branch");
+    /* a field the request does not have */
+    s_expect("GET", "/api/v1/gateway/whoami?role=group_admin", s_tok[3].secret, NULL, 400,
+             "EINVAL", "role");
+    /* no token, a malformed one, an unknown one */
+    s_expect("GET", "/api/v1/gateway/whoami", NULL, NULL, 401, "EAUTH", "authorization");
+    s_expect("GET", "/api/v1/gateway/whoami", "fct_short", NULL, 401, "EAUTH", "authorization");
+    s_expect("POST", "/api/v1/gateway/whoami",
+             "fct_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "{}", 401, "EAUTH",
+             "authorization");
+    /* revoked */
+    char id[32], *out = NULL;
+    char *secret = gw_token("viewer", "S2", id);
+    gw_http(&r, 0, "GET", "/api/v1/gateway/whoami", secret, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(json_string_value(json_object_get(r.json, "org_name")), "二公司");
+    gw_resp_fini(&r);
+    assert_int_equal(gw_fcctl(&out, NULL, "", "token revoke %s --reason 测试", id), 0);
+    free(out);
+    s_expect("GET", "/api/v1/gateway/whoami", secret, NULL, 401, "EAUTH", "authorization");
+    free(secret);
+    /* expired */
+    secret = s_token_expiring("org_admin", "S1", 2);
+    s_expect("GET", "/api/v1/gateway/whoami", secret, NULL, 200, NULL, NULL);
+    fc_h_sleep_ms(3000);
+    gw_http(&r, 0, "GET", "/api/v1/gateway/whoami", secret, NULL, NULL);
+    assert_int_equal(r.status, 401);
+    assert_string_equal(gw_err_code(&r), "EAUTH");
+    assert_null(json_object_get(r.json, "role"));
+    assert_non_null(strstr(r.body, "过期"));
+    gw_resp_fini(&r);
+    free(secret);
 }
 
 /* ---- bad input at the door ------------------------------------------------------------- */
@@ -1042,6 +1123,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_authorisation_matrix),
         cmocka_unit_test(test_tokens),
+        cmocka_unit_test(test_whoami),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_person_search_scope),
         cmocka_unit_test(test_audit),

@@ -18,8 +18,13 @@ const PAGES = [
   { id: 'roster', re: /^\/roster$/, nav: 'nav_roster', roles: ['group_admin', 'org_admin', 'branch_secretary'], load: () => import('./pages/roster.js') },
   { id: 'payments', re: /^\/payments$/, nav: 'nav_payments', roles: ['group_admin', 'org_admin'], load: () => import('./pages/payments.js') },
   { id: 'reminders', re: /^\/reminders$/, nav: 'nav_reminders', roles: ['group_admin', 'org_admin', 'branch_secretary'], load: () => import('./pages/reminders.js') },
+  // issue 11: benefit cases, supplies and daily needs, the 000 §9 records (group and subsidiary
+  // organisation departments only: the API refuses the rest)
+  { id: 'benefits', re: /^\/benefits(?:\/([^/]+))?$/, nav: 'nav_benefits', roles: ['group_admin', 'org_admin', 'branch_secretary'], load: () => import('./pages/benefits.js') },
+  { id: 'supplies', re: /^\/supplies$/, nav: 'nav_supplies', roles: ['group_admin', 'org_admin', 'branch_secretary', 'viewer'], load: () => import('./pages/supplies.js') },
+  { id: 'records', re: /^\/records$/, nav: 'nav_records', roles: ['group_admin', 'org_admin'], load: () => import('./pages/records.js') },
 ];
-const PATHS = { dashboard: '/dashboard', people: '/people', forms: '/forms', roster: '/roster', payments: '/payments', reminders: '/reminders' };
+const PATHS = { dashboard: '/dashboard', people: '/people', forms: '/forms', roster: '/roster', payments: '/payments', reminders: '/reminders', benefits: '/benefits', supplies: '/supplies', records: '/records' };
 
 const main = () => document.getElementById('main');
 
@@ -65,7 +70,7 @@ function renderChrome() {
   if (signedIn && who) {
     whoEl.append(h('span', { class: 'who-name' }, who.name), ' · ',
       h('span', { class: 'who-role', 'data-role': who.role }, t(`role_${who.role}`)), ' · ',
-      h('span', {}, `${t('scope')} ${who.org_scope || '*'}`));
+      h('span', { class: 'who-unit', 'data-org': who.org_scope || '' }, `${t('scope')} ${who.org_scope || '*'}${who.org_name ? ` ${who.org_name}` : ''}`));
   }
   const nav = clear(document.getElementById('nav'));
   nav.setAttribute('aria-label', t('nav'));

@@ -16,9 +16,10 @@ export function unavailable(op) {
     h('p', {}, t('unavailable_detail', { op })));
 }
 
-export function noAccess(err) {
+// title: the heading (default "无权访问"; the 000 §9 records say "无权查看").
+export function noAccess(err, title) {
   return h('section', { class: 'state state-denied', 'data-state': 'no-access', role: 'alert' },
-    h('h2', {}, t('no_access')),
+    h('h2', {}, title || t('no_access')),
     h('p', {}, t('no_access_detail'), h('span', { class: 'api-msg' }, err ? err.message : '')));
 }
 

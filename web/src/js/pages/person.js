@@ -1,12 +1,16 @@
 // person: "one person, one file" — attributes, duty hours, health history, incidents, key-group
 // files and service contacts, hardship cases, commendations, weekly reports (intake), the
 // person's payments (welfare) and the reminders sent to them (notify). Each part that the
-// gateway does not offer yet says so; a 403 shows "no access" and nothing else.
+// gateway does not offer yet says so; a 403 shows "no access" and nothing else. Issue 11: the
+// person's benefit cases (links to their pages), the 000 §9 records (a link, for those who may
+// read them, when there are any) and the village first-secretary assignments with their
+// assign / update / return forms (002 §12: intake keeps them per person, in the file).
 
-import { h, table, fmtTime, fmtMinutes, fmtFen } from '../dom.js';
+import { h, table, fmtTime, fmtMinutes, fmtFen, localToUs } from '../dom.js';
 import { t, enumText, getLang } from '../i18n.js';
-import { call, has } from '../api.js';
+import { call, has, allowed } from '../api.js';
 import { errorBlock, unavailable, noAccess } from '../ui.js';
+import { actionForm, field, text, area, when, val } from '../formkit.js';
 
 const yn = (b) => (b ? t('yes') : t('no'));
 const tm = (us) => fmtTime(us, getLang());
@@ -15,7 +19,8 @@ function section(title, content, id) {
   return h('section', { class: 'card part', 'data-part': id }, h('h2', {}, title), content);
 }
 
-export async function render(el, [emp]) {
+export async function render(el, [emp], ctx) {
+  const role = ctx && ctx.who && ctx.who.role;
   const op = has('intake.person_file') ? 'intake.person_file' : 'intake.person_get';
   if (!has(op)) { el.append(h('h1', {}, t('person_file')), unavailable('intake.person_file')); return; }
   let file;
@@ -110,6 +115,72 @@ export async function render(el, [emp]) {
   }
   el.append(section(t('p_payments'), await payments(p.employee_no || emp), 'payments'),
     section(t('p_reminders'), await reminders(p.employee_no || emp), 'reminders'));
+  const id = p.employee_no || emp;
+  if (has('welfare.benefit_list') && allowed('welfare.benefit_list', role)) el.append(section(t('p_benefits'), await benefits(id), 'benefits'));
+  if (has('intake.records_list') && allowed('intake.records_list', role)) {
+    const rec = await records(id);
+    if (rec) el.append(section(t('rec_records_link'), rec, 'records'));
+  }
+  if (op === 'intake.person_file') el.append(section(t('vil_title'), village(file, id, role, () => ctx.navigate(location.pathname, { replace: true })), 'village'));
+}
+
+async function benefits(emp) {
+  try {
+    const r = await call('welfare.benefit_list', { employee_no: emp, limit: 100 });
+    return table(null, [
+      { title: '#', get: (c) => h('a', { href: `/benefits/${c.id}`, 'data-case': String(c.id) }, `#${c.id}`), class: 'num' },
+      { title: t('ben_kind'), get: (c) => c.kind_label || enumText('benefit_kind', c.kind) },
+      { title: t('ben_step'), get: (c) => c.step_label || c.step },
+      { title: t('ben_deadline'), get: (c) => (c.state === 'open' ? h('span', { class: c.overdue ? 'bad' : null }, tm(c.step_deadline_us)) : '—') },
+      { title: t('c_state'), get: (c) => enumText('benefit_state', c.state) },
+    ], r.cases, t('none'));
+  } catch (e) { return errorBlock(e); }
+}
+
+// A link to the person's 000 §9 records when there are any and the caller may read them (the
+// group, the person's own subsidiary); nothing otherwise, not even that they exist.
+async function records(emp) {
+  let r;
+  try { r = await call('intake.records_list', { employee_no: emp, limit: 50 }); } catch { return null; }
+  const ft = (r.fault_tolerance || []).length, cl = (r.clarifications || []).length, dc = (r.discrimination || []).length;
+  if (!ft && !cl && !dc) return null;
+  return h('p', {}, t('rec_counts', { ft, cl, dc }), ' ', h('a', { href: `/records?emp=${encodeURIComponent(emp)}`, 'data-link': 'records' }, `${t('rec_title')} →`));
+}
+
+function village(file, emp, role, reload) {
+  const canUpdate = has('intake.village_update') && allowed('intake.village_update', role);
+  const list = file.village_assignments || [];
+  const box = h('div', {}, table(null, [
+    { title: '#', get: (v) => String(v.assignment_id), class: 'num' },
+    { title: t('vil_village'), get: (v) => `${v.township ? `${v.township} ` : ''}${v.village}` },
+    { title: t('c_start'), get: (v) => tm(v.start_us) },
+    { title: t('vil_planned'), get: (v) => tm(v.planned_return_us) },
+    { title: t('vil_returned'), get: (v) => (v.returned_us ? `${tm(v.returned_us)} ${v.return_note || ''}` : t('vil_on')) },
+    { title: t('vil_record'), get: (v) => h('span', { class: 'explain-text' }, v.frontline_record || '—') },
+  ], list, t('none')));
+  if (canUpdate) {
+    for (const v of list.filter((x) => !x.returned_us)) {
+      box.append(actionForm({
+        id: `form-village-update-${v.assignment_id}`, title: `${t('vil_update')} #${v.assignment_id} · ${v.village}`, op: 'intake.village_update',
+        fields: [field(t('vil_planned'), when('planned_return_us')), field(t('vil_record_add'), text('frontline_record_add')),
+          field(t('vil_returned'), when('returned_us')), field(t('vil_note'), text('return_note'))],
+        build: (f) => ({ assignment_id: v.assignment_id, planned_return_us: localToUs(val(f, 'planned_return_us')),
+          frontline_record_add: val(f, 'frontline_record_add'), returned_us: localToUs(val(f, 'returned_us')), return_note: val(f, 'return_note') }),
+        done: reload,
+      }));
+    }
+  }
+  if (has('intake.village_assign') && allowed('intake.village_assign', role)) {
+    box.append(actionForm({
+      id: 'form-village-assign', title: t('vil_assign'), op: 'intake.village_assign',
+      fields: [field(t('vil_village'), text('village', { required: true })), field(t('vil_township'), text('township')),
+        field(t('vil_start'), when('start_us')), field(t('vil_planned'), when('planned_return_us')), field(t('vil_record'), area('frontline_record'))],
+      build: (f) => ({ assignment: { employee_no: emp, village: val(f, 'village'), township: val(f, 'township'), start_us: localToUs(val(f, 'start_us')),
+        planned_return_us: localToUs(val(f, 'planned_return_us')), frontline_record: val(f, 'frontline_record') } }),
+      done: reload,
+    }));
+  }
+  return box;
 }
 
 async function payments(emp) {
