@@ -711,6 +711,37 @@ int notify_store_tasks_open(fc_pg_t *pg, const char *kind, const char *subject, 
     return FC_OK;
 }
 
+int notify_store_task_tally(fc_pg_t *pg, const char *kind, const char *subject, int lock,
+                            notify_task_tally_t *out, fc_err_t *err)
+{
+    memset(out, 0, sizeof *out);
+    const char *p[] = {kind, subject};
+    /* its own statement: the query after it must see what the lock waited for */
+    int rc = lock ? fc_pg_cmd(pg,
+                              "SELECT pg_advisory_xact_lock(hashtext('notify.task'),"
+                              " hashtext($1 || ':' || $2))",
+                              2, p, NULL, err)
+                  : FC_OK;
+    if (rc != FC_OK)
+        return rc;
+    PGresult *r = fc_pg_exec(pg,
+                             "SELECT count(*), count(*) FILTER (WHERE state = 'done'),"
+                             " coalesce((array_agg(task_id ORDER BY task_id DESC)"
+                             "  FILTER (WHERE state = 'open'))[1], 0),"
+                             " coalesce((array_agg(due_us ORDER BY task_id DESC)"
+                             "  FILTER (WHERE state = 'open'))[1], 0)"
+                             " FROM task WHERE kind = $1 AND subject = $2",
+                             2, p, err);
+    if (!r)
+        return s_fail(err);
+    out->total = (int)fc_pg_int(r, 0, 0);
+    out->done = (int)fc_pg_int(r, 0, 1);
+    out->open_id = fc_pg_int(r, 0, 2);
+    out->open_due_us = fc_pg_int(r, 0, 3);
+    PQclear(r);
+    return FC_OK;
+}
+
 int notify_store_task_escalated(fc_pg_t *pg, int64_t task_id, fc_err_t *err)
 {
     char id[24];
