@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fc/v1/intake.pb-c.h"
@@ -396,29 +395,6 @@ static int s_file_lines(const char *path, const char *needle)
     return n;
 }
 
-static void s_expect_killed(pid_t pid)
-{
-    int status = fc_h_wait_exit(pid, fc_h_ms(WAIT));
-    assert_true(status != -1);
-    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-}
-
-/* Waits out the real-time lease of what the kill cut off, moving business time on (the
- * sweeper's grace, retries) until sql says want. */
-static long long s_recover(int64_t *now, const char *sql, long long want)
-{
-    fc_h_sleep_ms(1300);
-    long long v = -1;
-    for (int i = 0; i < 300; i++) {
-        if ((v = fc_h_scalar(sql)) == want)
-            break;
-        *now += 2 * FC_US_PER_S;
-        nt_clock_set(*now);
-        fc_h_sleep_ms(fc_h_ms(50));
-    }
-    return v;
-}
-
 /* SIGKILL at each point around a reminder's send and around the event's commit: the reminder
  * reaches each recipient once over every channel with a receipt (the file sink, SMS, the
  * inbox), and the event is taken in once. S1's department here reads the file sink and the
@@ -450,7 +426,7 @@ static void test_killed_around_send(void **state)
         /* a case reported 3 days ago and a return date passed: both due at once */
         s_case(21, "reported", "staff", now - 3 * DAY - HOUR);
         s_village(22, "西柏坡村", now - 30 * DAY, now - HOUR, 0, now - 2 * DAY);
-        s_expect_killed(W.notify);
+        assert_true(nw_killed(W.notify, WAIT));
         fprintf(stderr, "killed at %s: %lld deliveries sent, %lld sending\n", points[k],
                 fc_h_scalar("SELECT count(*) FROM notify.delivery WHERE state = 'sent'"),
                 fc_h_scalar("SELECT count(*) FROM notify.delivery WHERE state = 'sending'"));
@@ -458,7 +434,7 @@ static void test_killed_around_send(void **state)
         W.notify = fc_h_up("notify", nt_env(nt_port(0), nt_port(1), env2));
         /* S1: file + inbox for each of the two reminders; E001: inbox, SMS, file */
         assert_int_equal(
-            s_recover(&now, "SELECT count(*) FROM notify.delivery WHERE state = 'sent'", 7), 7);
+            nw_recover(&now, "SELECT count(*) FROM notify.delivery WHERE state = 'sent'", 7), 7);
         nw_settle(500);
         assert_int_equal(s_file_lines(sink, "not taken in hand: #21"), 1);
         assert_int_equal(s_file_lines(sink, "驻村第一书记返岗提醒"), 1);        /* E001, zh */
@@ -483,12 +459,7 @@ static void test_killed_around_send(void **state)
 /* fcctl as an operator; fails the test on a non-zero exit. */
 static void s_ok(const char *args)
 {
-    char *out = NULL;
-    int rc = fc_h_fcctl(&out, "%s 2>&1", args);
-    if (rc != 0)
-        fprintf(stderr, "fcctl %s: %s\n", args, out);
-    assert_int_equal(rc, 0);
-    free(out);
+    assert_int_equal(nw_fcctl(args), 0);
 }
 
 /* The real producer: fc-intake's events through its outbox and stream, driven by fcctl. */
