@@ -761,7 +761,11 @@ int notify_store_task_list(fc_pg_t *pg, const Fc__V1__TaskListRequest *req, cons
                    S_DOWN("1") ", f AS (SELECT * FROM task WHERE"
                                " ($1 = '' OR org_code IN (SELECT org_code FROM down))"
                                " AND ($2 = '' OR state = $2) AND ($3 = '' OR kind = $3)"
-                               " AND ($4 = '' OR employee_no = $4) AND ($5 = '' OR org_code = $5))"
+                               " AND ($4 = '' OR employee_no = $4) AND ($5 = '' OR org_code = $5)"
+                               /* 000 §9 cases: the group's and the subsidiaries' only */
+                               " AND (kind NOT LIKE 'discrimination\\_%' OR $1 = ''"
+                               " OR (SELECT kind FROM org_unit WHERE org_code = $1)"
+                               " IN ('subsidiary', 'group')))"
                                " SELECT " S_TASK_COLS ", (SELECT count(*) FROM f) FROM f"
                                " ORDER BY task_id DESC LIMIT $6",
                    6, p, err);

@@ -87,6 +87,23 @@ static long long s_count(const char *fmt, const char *arg)
     return n;
 }
 
+/* How many discrimination tasks notify.tasks shows role within scope (NULL: group-wide). */
+static int s_tasks_seen(const char *role, const char *scope)
+{
+    Fc__V1__TaskListRequest req = FC__V1__TASK_LIST_REQUEST__INIT;
+    ProtobufCMessage *reply = NULL;
+    fc_err_t err;
+    assert_int_equal(nt_call(role, scope, "notify.tasks", &req.base,
+                             &fc__v1__task_list_reply__descriptor, &reply, &err),
+                     FC_OK);
+    const Fc__V1__TaskListReply *r = (const Fc__V1__TaskListReply *)reply;
+    int n = 0;
+    for (size_t i = 0; i < r->n_tasks; i++)
+        n += strncmp(r->tasks[i]->kind, "discrimination_", 15) == 0;
+    protobuf_c_message_free_unpacked(reply, NULL);
+    return n;
+}
+
 /* Moves the clock to t and lets notify run. */
 static void s_at(int64_t t)
 {
@@ -109,6 +126,23 @@ static void test_discrimination_remind_and_escalate(void **state)
                      2);
     assert_int_equal(fc_h_scalar("SELECT count(*) FROM notify.task WHERE subject ="
                                  " 'discrimination:7' AND state = 'open'"),
+                     2);
+    /* the tasks are the group's and the subsidiary's to see (000 §9), not the branch's */
+    assert_int_equal(s_tasks_seen("org_admin", "S1"), 2);
+    assert_int_equal(s_tasks_seen("branch_secretary", "B1"), 0);
+    assert_int_equal(s_tasks_seen(NULL, NULL), 2);
+    /* and only the case's steps in intake close them */
+    Fc__V1__TaskDoneRequest done = FC__V1__TASK_DONE_REQUEST__INIT;
+    done.kind = "discrimination_handle";
+    done.subject = "discrimination:7";
+    ProtobufCMessage *reply = NULL;
+    fc_err_t err;
+    assert_int_equal(nt_call(NULL, NULL, "notify.task_done", &done.base,
+                             &fc__v1__task_done_reply__descriptor, &reply, &err),
+                     FC_ECONFLICT);
+    assert_string_equal(err.field, "kind");
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM notify.reminder WHERE subject ="
+                                 " 'discrimination:7' AND state = 'scheduled'"),
                      2);
     s_at(t0 + 3 * DAY - HOUR);
     assert_int_equal(notify_fake_count_with(W.http, "wecom", "#7"), 0);

@@ -312,6 +312,10 @@ static void test_render_records(void **state)
     }
     json_decref(vars);
     notify_templates_destroy(&t);
+    assert_true(notify_task_follows_intake("discrimination_close"));
+    assert_true(notify_task_follows_intake("village_return"));
+    assert_false(notify_task_follows_intake("incident_visit"));
+    assert_false(notify_task_follows_intake(NULL));
 }
 
 static void test_utf8_cut(void **state)
