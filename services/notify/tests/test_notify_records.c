@@ -104,6 +104,23 @@ static int s_tasks_seen(const char *role, const char *scope)
     return n;
 }
 
+/* How many messages about discrimination cases notify.status shows role within scope. */
+static int s_messages_seen(const char *role, const char *scope)
+{
+    Fc__V1__StatusRequest req = FC__V1__STATUS_REQUEST__INIT;
+    ProtobufCMessage *reply = NULL;
+    fc_err_t err;
+    assert_int_equal(nt_call(role, scope, "notify.status", &req.base,
+                             &fc__v1__status_reply__descriptor, &reply, &err),
+                     FC_OK);
+    const Fc__V1__StatusReply *r = (const Fc__V1__StatusReply *)reply;
+    int n = 0;
+    for (size_t i = 0; i < r->n_messages; i++)
+        n += strncmp(r->messages[i]->kind, "discrimination_", 15) == 0;
+    protobuf_c_message_free_unpacked(reply, NULL);
+    return n;
+}
+
 /* Moves the clock to t and lets notify run. */
 static void s_at(int64_t t)
 {
@@ -157,6 +174,8 @@ static void test_discrimination_remind_and_escalate(void **state)
                                       " WHERE recipient = '@S1'",
                                       1, fc_h_ms(WAIT)),
                      1);
+    assert_int_equal(s_messages_seen("org_admin", "S1"), 1);
+    assert_int_equal(s_messages_seen("branch_secretary", "B1"), 0);
     s_at(t0 + 15 * DAY - HOUR);
     assert_int_equal(notify_fake_count_with(W.http, "wecom", "/robot/group"), 0);
     /* 15 days without a close: escalated to the group (Chinese), once */
