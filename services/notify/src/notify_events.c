@@ -29,6 +29,55 @@ static int s_need(const char *value, const char *field, const fc_event_t *ev, fc
     return fc_err_set(err, FC_EINVAL, field, "event %s has no %s", ev->type, field);
 }
 
+/* Records every open task of (kind, subject) done (as by, at at); *n_out how many there were
+ * (may be NULL). */
+static int s_done_open(notify_app_t *app, fc_pg_t *pg, const char *kind, const char *subject,
+                       int64_t at, const char *by, int *n_out, fc_err_t *err)
+{
+    int64_t ids[16];
+    int n = 0;
+    int rc = notify_store_tasks_open(pg, kind, subject, ids, 16, &n, err);
+    for (int i = 0; i < n && rc == FC_OK; i++) {
+        int64_t id = 0;
+        int cancelled = 0, already = 0;
+        rc = notify_task_done(app, pg, ids[i], NULL, NULL, NULL, at, by, "", 0, &id, &cancelled,
+                              &already, err);
+    }
+    if (n_out)
+        *n_out = n;
+    return rc;
+}
+
+/* Records the task (kind, subject, period) done, which cancels what it still had scheduled.
+ * One notify never opened: with create, it is created done (the event overtook the one that
+ * would have opened it, so that one reminds of nothing); without, it is let be. */
+static int s_done_key(notify_app_t *app, fc_pg_t *pg, const char *kind, const char *subject,
+                      const char *period, int64_t at, const char *by, int create, fc_err_t *err)
+{
+    int64_t id = 0;
+    int cancelled = 0, already = 0;
+    int rc = notify_task_done(app, pg, 0, kind, subject, period, at, by, "", create, &id,
+                              &cancelled, &already, err);
+    if (rc == FC_ENOTFOUND && !create) { /* a task notify never heard of */
+        fc_err_clear(err);
+        rc = FC_OK;
+    }
+    return rc;
+}
+
+/* org_name and subsidiary_name of a unit, added to vars. */
+static int s_org_vars(fc_pg_t *pg, const char *org, json_t *vars, fc_err_t *err)
+{
+    notify_person_info_t info;
+    memset(&info, 0, sizeof info);
+    int rc = notify_store_org_info(pg, org, &info, err);
+    if (rc == FC_OK) {
+        json_object_set_new(vars, "org_name", json_string(info.org_name));
+        json_object_set_new(vars, "subsidiary_name", json_string(info.subsidiary_name));
+    }
+    return rc;
+}
+
 /* ---- intake ------------------------------------------------------------------------------ */
 
 static int s_org(fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
@@ -275,6 +324,180 @@ static int s_weekly_report(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev,
     return rc;
 }
 
+/* ---- discrimination cases (intake keeps the case, 000 §9; notify chases its handling) ---- */
+
+/* Opens the task (kind, subject) due at due and, while it is open, its reminder of rkind to
+ * one recipient at the same time (an escalation: it goes out only if the task is still open
+ * then, and marks it escalated). A task already done (the case moved on before this event
+ * arrived) reminds of nothing. */
+static int s_case_deadline(notify_app_t *app, fc_pg_t *pg, const char *kind, const char *rkind,
+                           const char *to, const char *subject, const char *emp, const char *org,
+                           int64_t due, const json_t *vars, int64_t now, fc_err_t *err)
+{
+    notify_task_spec_t t = {kind, subject, "", emp, org, due};
+    int64_t task_id = 0;
+    int created = 0;
+    char state[16];
+    int rc = notify_task_open(app, pg, &t, now, &task_id, &created, state, err);
+    if (rc != FC_OK || strcmp(state, "open") != 0)
+        return rc;
+    const char *tos[] = {to};
+    notify_reminder_spec_t r = {rkind, subject, "", emp, org, due, 0, 1, task_id, tos, 1, NULL};
+    r.urgent = notify_policy_urgent(&app->policy, r.kind);
+    return notify_remind_add(app, pg, &r, vars, now, &created, err);
+}
+
+/* intake.discrimination_case_changed: reported -> handling -> closed. Reported: task
+ * discrimination_handle due handle_within_days later (its reminder discrimination_unhandled to
+ * the organisation department of the person's subsidiary) and task discrimination_close due
+ * close_within_days later (discrimination_overdue to the group's). Handling: the first task is
+ * done; closed: both. The event carries no texts and neither do the reminders: the case
+ * number, the employee number, the unit, staff or family, and the dates. */
+static int s_discrimination(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
+{
+    Fc__V1__DiscriminationCaseChanged *m = (Fc__V1__DiscriminationCaseChanged *)s_unpack(
+        &fc__v1__discrimination_case_changed__descriptor, ev, err);
+    if (!m)
+        return FC_EINVAL;
+    json_t *vars = NULL;
+    int rc = m->case_id > 0
+                 ? s_need(m->employee_no, "employee_no", ev, err)
+                 : fc_err_set(err, FC_EINVAL, "case_id", "event %s has no case_id", ev->type);
+    if (rc == FC_OK)
+        rc = s_need(m->org_code, "org_code", ev, err);
+    int reported = strcmp(m->state, "reported") == 0, closed = strcmp(m->state, "closed") == 0;
+    if (rc == FC_OK && !reported && !closed && strcmp(m->state, "handling") != 0)
+        rc = fc_err_set(err, FC_EINVAL, "state",
+                        "event %s: state \"%s\" is not reported|handling|closed", ev->type,
+                        m->state);
+    if (rc == FC_OK && strcmp(m->victim, "staff") != 0 && strcmp(m->victim, "family") != 0)
+        rc = fc_err_set(err, FC_EINVAL, "victim", "event %s: victim \"%s\" is not staff|family",
+                        ev->type, m->victim);
+    if (rc != FC_OK)
+        goto out;
+    char subject[48];
+    snprintf(subject, sizeof subject, "discrimination:%" PRId64, m->case_id);
+    int64_t now = fc_clock_now_us();
+    int64_t at = m->at_us ? m->at_us : ev->at_us;
+    if (!reported) {
+        /* moved on: what was due for "reported" is no longer; closed, nothing more is */
+        rc = s_done_key(app, pg, "discrimination_handle", subject, "", at, "intake", 1, err);
+        if (rc == FC_OK && closed)
+            rc = s_done_key(app, pg, "discrimination_close", subject, "", at, "intake", 1, err);
+        goto out;
+    }
+    const notify_policy_t *pol = &app->policy;
+    vars = json_pack("{s:s, s:s}", "employee_no", m->employee_no, "victim", m->victim);
+    json_object_set_new(vars, "case_id", json_sprintf("%" PRId64, m->case_id));
+    json_object_set_new(vars, "handle_days", json_sprintf("%d", pol->disc_handle_days));
+    json_object_set_new(vars, "close_days", json_sprintf("%d", pol->disc_close_days));
+    notify_vars_time(vars, "reported_local", at);
+    if ((rc = s_org_vars(pg, m->org_code, vars, err)) != FC_OK)
+        goto out;
+    /* 第一时间: not taken in hand in time, the subsidiary's organisation department */
+    rc = s_case_deadline(app, pg, "discrimination_handle", "discrimination_unhandled", "subsidiary",
+                         subject, m->employee_no, m->org_code,
+                         at + (int64_t)pol->disc_handle_days * FC_US_PER_DAY, vars, now, err);
+    /* not closed in time: the group's */
+    if (rc == FC_OK)
+        rc = s_case_deadline(app, pg, "discrimination_close", "discrimination_overdue", "group",
+                             subject, m->employee_no, m->org_code,
+                             at + (int64_t)pol->disc_close_days * FC_US_PER_DAY, vars, now, err);
+out:
+    json_decref(vars);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}
+
+/* ---- village first secretaries (intake keeps the assignment, 002 §12) ---- */
+
+/* intake.village_assignment_changed: assigned, updated, returned. While on assignment with a
+ * planned return date, one open task village_return (subject village:<id>, period
+ * "<n>:<date>", the n-th schedule of the assignment) due remind_after_days after that date, and
+ * its reminder village_return_due to the subsidiary's organisation department and the person.
+ * A changed date cancels that task (and its reminder) and opens the next; the same date again
+ * changes nothing; a return records the task done (or, with none open, a done "returned" task,
+ * so an event that arrives late schedules nothing more). */
+static int s_village(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
+{
+    Fc__V1__VillageAssignmentChanged *m = (Fc__V1__VillageAssignmentChanged *)s_unpack(
+        &fc__v1__village_assignment_changed__descriptor, ev, err);
+    if (!m)
+        return FC_EINVAL;
+    json_t *vars = NULL;
+    const Fc__V1__VillageAssignment *a = m->assignment;
+    int rc = a ? s_need(a->employee_no, "assignment.employee_no", ev, err)
+               : fc_err_set(err, FC_EINVAL, "assignment", "event %s has no assignment", ev->type);
+    if (rc == FC_OK)
+        rc = s_need(a->org_code, "assignment.org_code", ev, err);
+    if (rc == FC_OK && a->assignment_id <= 0)
+        rc = fc_err_set(err, FC_EINVAL, "assignment.assignment_id", "event %s has no assignment_id",
+                        ev->type);
+    if (rc == FC_OK && (a->planned_return_us < 0 || a->returned_us < 0))
+        rc = fc_err_set(err, FC_EINVAL, "assignment.planned_return_us",
+                        "event %s has a negative time", ev->type);
+    if (rc != FC_OK)
+        goto out;
+    char subject[48];
+    snprintf(subject, sizeof subject, "village:%" PRId64, a->assignment_id);
+    int64_t now = fc_clock_now_us();
+    notify_task_tally_t tally;
+    if ((rc = notify_store_task_tally(pg, "village_return", subject, 1, &tally, err)) != FC_OK)
+        goto out;
+    if (a->returned_us) {
+        int n = 0;
+        rc = s_done_open(app, pg, "village_return", subject, a->returned_us, "intake", &n, err);
+        if (rc == FC_OK && n == 0)
+            rc = s_done_key(app, pg, "village_return", subject, "returned", a->returned_us,
+                            "intake", 1, err);
+        goto out;
+    }
+    int64_t due = a->planned_return_us + (int64_t)app->policy.village_after_days * FC_US_PER_DAY;
+    /* returned already (an event that arrived late), no date yet, or the same date again */
+    if (tally.done || !a->planned_return_us || (tally.open_id && tally.open_due_us == due))
+        goto out;
+    if (tally.open_id &&
+        (rc = notify_store_tasks_cancel(pg, "village_return", subject, now, NULL, err)) != FC_OK)
+        goto out;
+    if (!(vars = notify_vars_person(pg, a->employee_no, a->org_code, err))) {
+        rc = err->code ? err->code : FC_ERR;
+        goto out;
+    }
+    json_object_set_new(vars, "village", json_string(a->village));
+    json_object_set_new(vars, "township", json_string(a->township));
+    notify_vars_time(vars, "start_local", a->start_us);
+    notify_vars_time(vars, "planned_local", a->planned_return_us);
+    char period[48], day[16];
+    notify_local_minute(a->planned_return_us, day, 11); /* "2026-12-01" */
+    snprintf(period, sizeof period, "%d:%s", tally.total + 1, day);
+    notify_task_spec_t t = {"village_return", subject, period, a->employee_no, a->org_code, due};
+    int64_t task_id = 0;
+    int created = 0;
+    char state[16];
+    if ((rc = notify_task_open(app, pg, &t, now, &task_id, &created, state, err)) != FC_OK ||
+        strcmp(state, "open") != 0)
+        goto out;
+    static const char *to[] = {"subsidiary", "person"};
+    notify_reminder_spec_t r = {"village_return_due",
+                                subject,
+                                period,
+                                a->employee_no,
+                                a->org_code,
+                                due,
+                                0,
+                                0,
+                                task_id,
+                                to,
+                                2,
+                                NULL};
+    r.urgent = notify_policy_urgent(&app->policy, r.kind);
+    rc = notify_remind_add(app, pg, &r, vars, now, &created, err);
+out:
+    json_decref(vars);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    return rc;
+}
+
 int notify_on_intake(void *svc, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
 {
     notify_app_t *app = notify_app(svc);
@@ -293,6 +516,10 @@ int notify_on_intake(void *svc, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err
         return s_hardship(app, pg, ev, 0, err);
     if (strcmp(t, "intake.weekly_report_submitted") == 0)
         return s_weekly_report(app, pg, ev, err);
+    if (strcmp(t, "intake.discrimination_case_changed") == 0)
+        return s_discrimination(app, pg, ev, err);
+    if (strcmp(t, "intake.village_assignment_changed") == 0)
+        return s_village(app, pg, ev, err);
     return FC_OK; /* events notify does not need are consumed without effect */
 }
 
@@ -353,16 +580,7 @@ static int s_family(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, int du
     int64_t at = m->at_us ? m->at_us : ev->at_us;
     if (!due_event) {
         /* a visit made: every open visit task of this family is done */
-        int64_t ids[16];
-        int n = 0;
-        if ((rc = notify_store_tasks_open(pg, "family_visit", subject, ids, 16, &n, err)) != FC_OK)
-            goto out;
-        for (int i = 0; i < n && rc == FC_OK; i++) {
-            int64_t id = 0;
-            int cancelled = 0, already = 0;
-            rc = notify_task_done(app, pg, ids[i], NULL, NULL, NULL, at, "welfare", "", 0, &id,
-                                  &cancelled, &already, err);
-        }
+        rc = s_done_open(app, pg, "family_visit", subject, at, "welfare", NULL, err);
         goto out;
     }
     if (!(vars = notify_vars_person(pg, f->employee_no, f->org_code, err))) {
@@ -437,15 +655,8 @@ static int s_benefit_done(notify_app_t *app, fc_pg_t *pg, const char *subject, i
 {
     char period[64];
     s_benefit_period(period, sizeof period, index, step);
-    int64_t id = 0;
-    int cancelled = 0, already = 0;
-    int rc = notify_task_done(app, pg, 0, "benefit_step", subject, period, at, "welfare", "", 0,
-                              &id, &cancelled, &already, err);
-    if (rc == FC_ENOTFOUND) { /* a step notify never heard of (events from before it ran) */
-        fc_err_clear(err);
-        rc = FC_OK;
-    }
-    return rc;
+    /* a step notify never heard of (events from before it ran) is let be */
+    return s_done_key(app, pg, "benefit_step", subject, period, at, "welfare", 0, err);
 }
 
 static int s_benefit(notify_app_t *app, fc_pg_t *pg, const fc_event_t *ev, int what, fc_err_t *err)
@@ -541,13 +752,9 @@ static int s_remind_supply(notify_app_t *app, fc_pg_t *pg, const char *kind, con
                            const char *period, const char *org, int64_t at, json_t *vars,
                            fc_err_t *err)
 {
-    notify_person_info_t info;
-    memset(&info, 0, sizeof info);
-    int rc = notify_store_org_info(pg, org, &info, err);
+    int rc = s_org_vars(pg, org, vars, err);
     if (rc != FC_OK)
         return rc;
-    json_object_set_new(vars, "org_name", json_string(info.org_name));
-    json_object_set_new(vars, "subsidiary_name", json_string(info.subsidiary_name));
     static const char *to[] = {"subsidiary"};
     notify_reminder_spec_t r = {kind, subject, period, "", org, at, 0, 0, 0, to, 1, NULL};
     r.urgent = notify_policy_urgent(&app->policy, r.kind);

@@ -120,6 +120,12 @@ int notify_policy_load(const char *dir, notify_policy_t *out, fc_err_t *err)
                     err)) != FC_OK ||
         (rc = s_int(pol, "benefit_case.remind_days_before", 3, 0, 365, &out->benefit_remind_days,
                     err)) != FC_OK ||
+        (rc = s_int(pol, "discrimination_case.handle_within_days", 3, 1, 365,
+                    &out->disc_handle_days, err)) != FC_OK ||
+        (rc = s_int(pol, "discrimination_case.close_within_days", 15, 1, 365, &out->disc_close_days,
+                    err)) != FC_OK ||
+        (rc = s_int(pol, "village_return.remind_after_days", 0, 0, 365, &out->village_after_days,
+                    err)) != FC_OK ||
         (rc = s_int(pol, "weekly_report.remind_dow", 5, 1, 7, &out->wr_remind_dow, err)) != FC_OK ||
         (rc = s_hhmm(pol, "weekly_report.remind_time", "09:00", &out->wr_remind_min, err)) !=
             FC_OK ||
@@ -135,6 +141,11 @@ int notify_policy_load(const char *dir, notify_policy_t *out, fc_err_t *err)
         for (size_t i = 0; i < 4; i++)
             snprintf(out->visit_kinds[i], sizeof out->visit_kinds[0], "%s", def[i]);
         out->n_visit_kinds = 4;
+    }
+    if (out->disc_close_days < out->disc_handle_days) {
+        rc = fc_err_set(err, FC_EINVAL, "discrimination_case.close_within_days",
+                        "a case is to be closed before it is to be handled");
+        goto out;
     }
     if (out->wr_due_dow * 1440 + out->wr_due_min < out->wr_remind_dow * 1440 + out->wr_remind_min)
         rc = fc_err_set(err, FC_EINVAL, "weekly_report.due_time",

@@ -29,6 +29,9 @@ typedef struct {
     int liaison_every_days;
     int family_overdue_days;
     int benefit_remind_days; /* benefit cases: remind this many days before a step's deadline */
+    int disc_handle_days;    /* discrimination cases: still "reported" this long, the subsidiary */
+    int disc_close_days;     /* not closed this long after reported, the group */
+    int village_after_days;  /* village first secretaries: after the planned return date */
     int wr_remind_dow, wr_remind_min, wr_due_dow, wr_due_min, wr_missing_hours;
     char urgent[NOTIFY_MAX_KINDS][32];
     int n_urgent;

@@ -183,3 +183,13 @@ int notify_lang_known(const char *lang)
 {
     return lang && (strcmp(lang, "zh") == 0 || strcmp(lang, "en") == 0);
 }
+
+int notify_task_follows_intake(const char *kind)
+{
+    static const char *kinds[] = {"discrimination_handle", "discrimination_close",
+                                  "village_return"};
+    for (size_t i = 0; kind && i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(kind, kinds[i]) == 0)
+            return 1;
+    return 0;
+}

@@ -53,5 +53,8 @@ int64_t notify_backoff_ms(int attempt, int64_t base_ms, int64_t max_ms, uint64_t
 int notify_channel_known(const char *name);
 /* Language codes we render: zh, en. */
 int notify_lang_known(const char *lang);
+/* 1 for the kinds of task that follow a record intake keeps (discrimination_handle,
+ * discrimination_close, village_return): only intake's events close them. */
+int notify_task_follows_intake(const char *kind);
 
 #endif

@@ -104,6 +104,12 @@ static int handle_task_done(fc_service_t *svc, fc_call_t *call, fc_err_t *err)
     if (rc == FC_OK)
         rc = notify_store_task_get(pg, id, call->arena, &t, err);
     /* the scope is checked on the task's unit; a refusal rolls everything back */
+    /* a discrimination case or a village assignment is closed by its step in intake */
+    if (rc == FC_OK && notify_task_follows_intake(t->kind) && !already)
+        rc = fc_err_set(err, FC_ECONFLICT, "kind",
+                        "“%s”任务随 intake 中的记录办结：歧视事件请登记办理步骤（discrimination "
+                        "step），驻村第一书记请登记返岗（village update --returned）",
+                        t->kind);
     if (rc == FC_OK && *t->org_code)
         rc = s_check_org(svc, call, t->org_code, "task_id", err);
     else if (rc == FC_OK && !s_group_wide(call))

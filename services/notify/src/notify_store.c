@@ -22,6 +22,14 @@
     " UNION ALL SELECT o.org_code, down.depth + 1 FROM org_unit o JOIN down"                       \
     " ON o.parent_code = down.org_code WHERE down.depth < 32) "
 
+/* 000 §9: discrimination cases (their tasks, reminders and messages) are the group's and the
+ * subsidiaries' only. col is the kind column, $1 the caller's scope ("" = group-wide). */
+#define S_MAY_SEE_KIND(col)                                                                        \
+    " AND (" col " NOT LIKE 'discrimination\\_%' OR $1 = ''"                                       \
+    " OR (SELECT kind FROM org_unit WHERE org_code = $1) IN ('subsidiary', 'group'))"
+#define S_MAY_SEE_TASK S_MAY_SEE_KIND("kind")
+#define S_MAY_SEE_MESSAGE S_MAY_SEE_KIND("r.kind")
+
 static int s_fail(fc_err_t *err)
 {
     return err && err->code ? err->code : FC_ERR;
@@ -711,6 +719,37 @@ int notify_store_tasks_open(fc_pg_t *pg, const char *kind, const char *subject, 
     return FC_OK;
 }
 
+int notify_store_task_tally(fc_pg_t *pg, const char *kind, const char *subject, int lock,
+                            notify_task_tally_t *out, fc_err_t *err)
+{
+    memset(out, 0, sizeof *out);
+    const char *p[] = {kind, subject};
+    /* its own statement: the query after it must see what the lock waited for */
+    int rc = lock ? fc_pg_cmd(pg,
+                              "SELECT pg_advisory_xact_lock(hashtext('notify.task'),"
+                              " hashtext($1 || ':' || $2))",
+                              2, p, NULL, err)
+                  : FC_OK;
+    if (rc != FC_OK)
+        return rc;
+    PGresult *r = fc_pg_exec(pg,
+                             "SELECT count(*), count(*) FILTER (WHERE state = 'done'),"
+                             " coalesce((array_agg(task_id ORDER BY task_id DESC)"
+                             "  FILTER (WHERE state = 'open'))[1], 0),"
+                             " coalesce((array_agg(due_us ORDER BY task_id DESC)"
+                             "  FILTER (WHERE state = 'open'))[1], 0)"
+                             " FROM task WHERE kind = $1 AND subject = $2",
+                             2, p, err);
+    if (!r)
+        return s_fail(err);
+    out->total = (int)fc_pg_int(r, 0, 0);
+    out->done = (int)fc_pg_int(r, 0, 1);
+    out->open_id = fc_pg_int(r, 0, 2);
+    out->open_due_us = fc_pg_int(r, 0, 3);
+    PQclear(r);
+    return FC_OK;
+}
+
 int notify_store_task_escalated(fc_pg_t *pg, int64_t task_id, fc_err_t *err)
 {
     char id[24];
@@ -725,15 +764,15 @@ int notify_store_task_list(fc_pg_t *pg, const Fc__V1__TaskListRequest *req, cons
     char lim[16];
     snprintf(lim, sizeof lim, "%d", req->limit > 0 && req->limit <= 1000 ? req->limit : 100);
     const char *p[] = {scope, req->state, req->kind, req->employee_no, req->org_code, lim};
-    PGresult *r =
-        fc_pg_exec(pg,
-                   S_DOWN("1") ", f AS (SELECT * FROM task WHERE"
-                               " ($1 = '' OR org_code IN (SELECT org_code FROM down))"
-                               " AND ($2 = '' OR state = $2) AND ($3 = '' OR kind = $3)"
-                               " AND ($4 = '' OR employee_no = $4) AND ($5 = '' OR org_code = $5))"
-                               " SELECT " S_TASK_COLS ", (SELECT count(*) FROM f) FROM f"
-                               " ORDER BY task_id DESC LIMIT $6",
-                   6, p, err);
+    PGresult *r = fc_pg_exec(pg,
+                             S_DOWN("1") ", f AS (SELECT * FROM task WHERE"
+                                         " ($1 = '' OR org_code IN (SELECT org_code FROM down))"
+                                         " AND ($2 = '' OR state = $2) AND ($3 = '' OR kind = $3)"
+                                         " AND ($4 = '' OR employee_no = $4)" S_MAY_SEE_TASK
+                                         " AND ($5 = '' OR org_code = $5))"
+                                         " SELECT " S_TASK_COLS ", (SELECT count(*) FROM f) FROM f"
+                                         " ORDER BY task_id DESC LIMIT $6",
+                             6, p, err);
     if (!r)
         return s_fail(err);
     int n = PQntuples(r);
@@ -1399,7 +1438,7 @@ int notify_store_status(fc_pg_t *pg, const Fc__V1__StatusRequest *req, const cha
                     " AND ($5 = '' OR EXISTS (SELECT 1 FROM delivery x WHERE x.message_id = "
                     "m.message_id"
                     " AND x.state = $5) OR ($5 = 'failed' AND m.state = 'failed'))"
-                    " AND ($6::bigint = 0 OR m.reminder_id = $6::bigint)"
+                    " AND ($6::bigint = 0 OR m.reminder_id = $6::bigint)" S_MAY_SEE_MESSAGE
                     " ORDER BY m.message_id DESC LIMIT $7",
         7, p, err);
     if (!r) {

@@ -103,6 +103,15 @@ int notify_store_tasks_cancel(fc_pg_t *pg, const char *kind, const char *subject
 /* Ids of the open tasks of (kind, subject), oldest first, up to max. */
 int notify_store_tasks_open(fc_pg_t *pg, const char *kind, const char *subject, int64_t *ids,
                             int max, int *n_out, fc_err_t *err);
+/* What a subject of a kind has: tasks in all, done ones, and the newest open one (0 if none)
+ * with its due time. With lock, the pair (kind, subject) is first locked to the end of the
+ * transaction (an advisory lock), so that two events about one subject are serialised. */
+typedef struct {
+    int total, done;
+    int64_t open_id, open_due_us;
+} notify_task_tally_t;
+int notify_store_task_tally(fc_pg_t *pg, const char *kind, const char *subject, int lock,
+                            notify_task_tally_t *out, fc_err_t *err);
 /* Marks a task escalated. */
 int notify_store_task_escalated(fc_pg_t *pg, int64_t task_id, fc_err_t *err);
 int notify_store_task_list(fc_pg_t *pg, const Fc__V1__TaskListRequest *req, const char *scope,

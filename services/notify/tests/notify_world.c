@@ -1,6 +1,7 @@
 /* notify_world: the common starting point of notify's integration tests. */
 #include "notify_world.h"
 #include "fc/v1/notify.pb-c.h"
+#include "fc_clock.h"
 #include "fc_harness.h"
 #include "fc_mem.h"
 #include "notify_testkit.h"
@@ -107,4 +108,34 @@ int nw_wait_fake(notify_fake_t *f, const char *kind, int want, int timeout_ms)
 void nw_settle(int ms)
 {
     fc_h_sleep_ms(fc_h_ms(ms));
+}
+
+int nw_killed(pid_t pid, int timeout_ms)
+{
+    int status = fc_h_wait_exit(pid, fc_h_ms(timeout_ms));
+    return status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
+long long nw_recover(int64_t *now, const char *sql, long long want)
+{
+    fc_h_sleep_ms(1300);
+    long long v = -1;
+    for (int i = 0; i < 300; i++) {
+        if ((v = fc_h_scalar(sql)) == want)
+            break;
+        *now += 2 * FC_US_PER_S;
+        nt_clock_set(*now);
+        fc_h_sleep_ms(fc_h_ms(50));
+    }
+    return v;
+}
+
+int nw_fcctl(const char *args)
+{
+    char *out = NULL;
+    int rc = fc_h_fcctl(&out, "%s 2>&1", args);
+    if (rc != 0)
+        fprintf(stderr, "fcctl %s: %s\n", args, out ? out : "");
+    free(out);
+    return rc;
 }

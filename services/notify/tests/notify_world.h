@@ -34,4 +34,14 @@ int nw_wait_fake_with(notify_fake_t *f, const char *kind, const char *needle, in
 /* Lets notify run a little (for "nothing more arrives" checks). */
 void nw_settle(int ms);
 
+/* 1 if pid ends killed by SIGKILL within timeout_ms (a fault point fired). */
+int nw_killed(pid_t pid, int timeout_ms);
+/* After a kill and restart: waits out the real-time lease of the attempts cut off, then moves
+ * business time on (*now, by 2 s a step: the sweeper's grace, retry backoff) until sql gives
+ * want; returns the last value. */
+long long nw_recover(int64_t *now, const char *sql, long long want);
+/* fcctl ARGS against this test's services (stderr with stdout): its exit code; the output is
+ * printed when it fails. */
+int nw_fcctl(const char *args);
+
 #endif

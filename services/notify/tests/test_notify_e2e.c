@@ -36,12 +36,7 @@ static void s_kill_intake(void)
 
 static void s_ok(const char *args)
 {
-    char *out = NULL;
-    int rc = fc_h_fcctl(&out, "%s 2>&1", args);
-    if (rc != 0)
-        fprintf(stderr, "fcctl %s: %s\n", args, out);
-    assert_int_equal(rc, 0);
-    free(out);
+    assert_int_equal(nw_fcctl(args), 0);
 }
 
 static void test_intake_to_notify(void **state)

@@ -117,20 +117,10 @@ static void s_remind_pair(void)
     s_remind_req("a", "person", "E001", 1, 1);
 }
 
-/* After a restart: wait out the real-time lease of the killed attempts, then move business
- * time on (the sweeper's grace, retry backoff) until sql says want. */
+/* After a restart: recovered until sql says want (nw_recover on this test's clock). */
 static long long s_recover(const char *sql, long long want)
 {
-    fc_h_sleep_ms(1300);
-    long long v = -1;
-    for (int i = 0; i < 300; i++) {
-        if ((v = fc_h_scalar(sql)) == want)
-            break;
-        s_now += 2 * FC_US_PER_S;
-        nt_clock_set(s_now);
-        fc_h_sleep_ms(fc_h_ms(50));
-    }
-    return v;
+    return nw_recover(&s_now, sql, want);
 }
 
 static pid_t s_restart(const char *const *extra)
@@ -140,9 +130,7 @@ static pid_t s_restart(const char *const *extra)
 
 static void s_expect_killed(pid_t pid)
 {
-    int status = fc_h_wait_exit(pid, fc_h_ms(WAIT));
-    assert_true(status != -1);
-    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    assert_true(nw_killed(pid, WAIT));
 }
 
 /* Killed after the attempt was recorded, before anything left: everything goes, once. */

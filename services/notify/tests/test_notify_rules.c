@@ -155,6 +155,9 @@ static void test_policy_file(void **state)
     assert_false(notify_policy_urgent(&p, "weekly_report_due"));
     assert_int_equal(p.person_channels.n, 2);
     assert_string_equal(p.desk_channels.name[0], "wecom");
+    assert_int_equal(p.disc_handle_days, 3);
+    assert_int_equal(p.disc_close_days, 15);
+    assert_int_equal(p.village_after_days, 0);
     /* a bad file names what is wrong */
     char dir[] = "/tmp/notify-policy-XXXXXX";
     assert_non_null(mkdtemp(dir));
@@ -175,6 +178,16 @@ static void test_policy_file(void **state)
     fclose(f);
     assert_int_equal(notify_policy_load(dir, &p, &err), FC_EINVAL);
     assert_string_equal(err.field, "heart_talk.every_duty_days");
+    f = fopen(path, "w");
+    fputs("{\"discrimination_case\": {\"handle_within_days\": 5, \"close_within_days\": 4}}", f);
+    fclose(f);
+    assert_int_equal(notify_policy_load(dir, &p, &err), FC_EINVAL);
+    assert_string_equal(err.field, "discrimination_case.close_within_days");
+    f = fopen(path, "w");
+    fputs("{\"village_return\": {\"remind_after_days\": -1}}", f);
+    fclose(f);
+    assert_int_equal(notify_policy_load(dir, &p, &err), FC_EINVAL);
+    assert_string_equal(err.field, "village_return.remind_after_days");
     unlink(path);
     rmdir(dir);
 }
@@ -243,6 +256,68 @@ static void test_render(void **state)
     assert_string_equal(err.field, "NOTIFY_TEMPLATES_DIR");
 }
 
+/* The discrimination reminders name the case, the employee number, the unit and staff or
+ * family, nothing else; both languages have both kinds and the village return. */
+static void test_render_records(void **state)
+{
+    (void)state;
+    fc_err_t err;
+    notify_templates_t *t =
+        notify_templates_load(FC_SOURCE_DIR "/infra/templates/notify", "zh", &err);
+    assert_non_null(t);
+    json_t *vars = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "case_id", "7",
+                             "employee_no", "E001", "org_name", "第一党支部", "subsidiary_name",
+                             "第一子公司", "victim", "family", "reported_local", "2026-11-23 10:00",
+                             "due_local", "2026-12-08 10:00", "handle_days", "3");
+    json_object_set_new(vars, "close_days", json_string("15"));
+    notify_rendered_t r;
+    const char *lang = NULL;
+    assert_int_equal(
+        notify_template_render(t, "zh", "discrimination_unhandled", vars, &r, &lang, &err), FC_OK);
+    assert_string_equal(r.title, "歧视事件待处理：案件 #7");
+    assert_non_null(strstr(r.text, "第一党支部一线人员（工号 E001）的家属受到歧视的事件（案件 #7）"
+                                   "于 2026-11-23 10:00 登记，3 天内仍未开始处理"));
+    assert_string_equal(r.sms_params,
+                        "{\"case_id\":\"7\",\"reported_local\":\"2026-11-23 10:00\"}");
+    notify_rendered_fini(&r);
+    json_object_set_new(vars, "victim", json_string("staff"));
+    assert_int_equal(
+        notify_template_render(t, "zh", "discrimination_overdue", vars, &r, &lang, &err), FC_OK);
+    assert_non_null(strstr(r.text, "（工号 E001）本人受到歧视"));
+    assert_non_null(strstr(r.text, "截至 2026-12-08 10:00 已满 15 天仍未办结"));
+    notify_rendered_fini(&r);
+    assert_int_equal(
+        notify_template_render(t, "en", "discrimination_overdue", vars, &r, &lang, &err), FC_OK);
+    assert_string_equal(lang, "en");
+    assert_non_null(strstr(r.text, "Discrimination against the worker (frontline worker E001"));
+    notify_rendered_fini(&r);
+    /* a victim value without a label is a missing variable, never a half-filled text */
+    json_object_set_new(vars, "victim", json_string("neighbour"));
+    assert_int_equal(
+        notify_template_render(t, "zh", "discrimination_unhandled", vars, &r, &lang, &err),
+        FC_EINVAL);
+    assert_string_equal(err.field, "victim_label");
+    json_decref(vars);
+    vars = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "person_name", "张三", "employee_no",
+                     "E001", "org_name", "第一党支部", "village", "西柏坡村", "township", "",
+                     "start_local", "2026-10-24 10:00", "planned_local", "2026-12-03 10:00");
+    for (int i = 0; i < 2; i++) {
+        const char *l = i ? "en" : "zh";
+        assert_int_equal(notify_template_render(t, l, "village_return_due", vars, &r, &lang, &err),
+                         FC_OK);
+        assert_string_equal(lang, l);
+        assert_non_null(strstr(r.text, "西柏坡村"));
+        assert_non_null(strstr(r.text, "2026-12-03 10:00"));
+        notify_rendered_fini(&r);
+    }
+    json_decref(vars);
+    notify_templates_destroy(&t);
+    assert_true(notify_task_follows_intake("discrimination_close"));
+    assert_true(notify_task_follows_intake("village_return"));
+    assert_false(notify_task_follows_intake("incident_visit"));
+    assert_false(notify_task_follows_intake(NULL));
+}
+
 static void test_utf8_cut(void **state)
 {
     (void)state;
@@ -307,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_wecom_errcodes_and_backoff),
         cmocka_unit_test(test_periods),
         cmocka_unit_test(test_policy_file),
+        cmocka_unit_test(test_render_records),
         cmocka_unit_test(test_render),
         cmocka_unit_test(test_utf8_cut),
         cmocka_unit_test(test_channel_checks),

@@ -213,7 +213,8 @@ static const col_t s_support[] = {UNIT_COLS,
                                   {"cleared", "消除的负面记录", "int", NULL},
                                   {"discrimination_reported", "歧视事件登记", "int", NULL},
                                   {"discrimination_closed", "歧视事件结案", "int", NULL},
-                                  {"discrimination_open", "周末未结歧视事件", "int", NULL}};
+                                  {"discrimination_open", "周末未结歧视事件", "int", NULL},
+                                  {"discrimination_overdue", "逾期未结歧视事件", "int", NULL}};
 static const col_t s_village[] = {UNIT_COLS,
                                   {"on_assignment", "在村第一书记", "int", NULL},
                                   {"returned_week", "本周返岗", "int", NULL},
@@ -554,8 +555,8 @@ static int s_sections(s_ctx_t *c, const report_source_t *srcs, Fc__V1__ReportWee
     /* 撑腰鼓劲 (000 §9): counts only; the records are the group's and the subsidiaries' */
     s = secs[n++] = s_section(c, "support", "容错纠错、澄清正名与反歧视", s_src_intake, srcs);
     if (!s_missing(s))
-        ADD_TABLE(s, report_store_q_support(pg, wk, err), "by_unit", "按单位", s_support, 1, 0,
-                  -1);
+        ADD_TABLE(s, report_store_q_support(pg, wk, c->now_us, err), "by_unit", "按单位", s_support,
+                  1, 0, -1);
 
     /* 驻村第一书记 (002 §12): on assignment and returned to post */
     s = secs[n++] = s_section(c, "village", "驻村第一书记", s_src_intake, srcs);

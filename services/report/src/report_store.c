@@ -1175,16 +1175,23 @@ PGresult *report_store_q_village_list(fc_pg_t *pg, const report_week_t *wk, int 
 }
 
 /* 撑腰鼓劲 (000 §9) by unit: fault-tolerance decisions and clarifications dated in the week, the
- * records they cleared, discrimination cases reported and closed in the week, open at its end */
-PGresult *report_store_q_support(fc_pg_t *pg, const report_week_t *wk, fc_err_t *err)
+ * records they cleared, discrimination cases reported and closed in the week, open at its end,
+ * and of those the ones past the close deadline notify chases them by (its task
+ * discrimination_close, due close_within_days after the report; as of now) */
+PGresult *report_store_q_support(fc_pg_t *pg, const report_week_t *wk, int64_t now_us,
+                                 fc_err_t *err)
 {
     WEEK_PARAMS(wk);
-    const char *p[] = {ws, we};
+    char now[24];
+    I64(now, now_us);
+    const char *p[] = {ws, we, now};
     return fc_pg_exec(
         pg,
-        "WITH x AS (SELECT org_code, kind, at_us, cleared, NULL::bigint closed_us, '' st"
-        "  FROM assessment_record UNION ALL SELECT org_code, 'discrimination', reported_us, 0,"
-        "  closed_us, state FROM discrimination),"
+        "WITH x AS (SELECT org_code, kind, at_us, cleared, NULL::bigint closed_us, '' st,"
+        "  NULL::bigint due_us FROM assessment_record UNION ALL SELECT d.org_code,"
+        "  'discrimination', d.reported_us, 0, d.closed_us, d.state, nullif(t.due_us, 0)"
+        "  FROM discrimination d LEFT JOIN notify_task t ON t.kind = 'discrimination_close'"
+        "  AND t.subject = 'discrimination:' || d.case_id AND t.period = ''),"
         " a AS (SELECT m.unit_code,"
         "  count(*) FILTER (WHERE kind = 'fault_tolerance' AND at_us >= $1 AND at_us < $2) ft,"
         "  count(*) FILTER (WHERE kind = 'clarification' AND at_us >= $1 AND at_us < $2) cl,"
@@ -1194,12 +1201,16 @@ PGresult *report_store_q_support(fc_pg_t *pg, const report_week_t *wk, fc_err_t 
         "  count(*) FILTER (WHERE kind = 'discrimination' AND closed_us >= $1"
         "  AND closed_us < $2) dc,"
         "  count(*) FILTER (WHERE kind = 'discrimination' AND at_us < $2"
-        "  AND (closed_us IS NULL OR closed_us >= $2)) dopen"
+        "  AND (closed_us IS NULL OR closed_us >= $2)) dopen,"
+        "  count(*) FILTER (WHERE kind = 'discrimination' AND at_us < $2"
+        "  AND due_us < least($2, $3::bigint)"
+        "  AND (closed_us IS NULL OR closed_us >= least($2, $3::bigint))) dod"
         "  FROM x JOIN rpt_map m ON m.org_code = x.org_code"
         "  GROUP BY GROUPING SETS ((m.unit_code), ()))"
         " SELECT r.unit_code, r.name, coalesce(a.ft, 0), coalesce(a.cl, 0), coalesce(a.cd, 0),"
-        " coalesce(a.dr, 0), coalesce(a.dc, 0), coalesce(a.dopen, 0)" BY_UNIT_FROM BY_UNIT_ORDER,
-        2, p, err);
+        " coalesce(a.dr, 0), coalesce(a.dc, 0), coalesce(a.dopen, 0),"
+        " coalesce(a.dod, 0)" BY_UNIT_FROM BY_UNIT_ORDER,
+        3, p, err);
 }
 
 #define ENDS_CTE                                                                                   \

@@ -142,8 +142,9 @@ PGresult *report_store_q_two_ends(fc_pg_t *pg, const report_week_t *wk, const ch
                                   const report_ends_q_t *q, int limit, fc_err_t *err);
 
 /* fault_tolerance, clarifications, cleared, discrimination_reported, discrimination_closed,
- * discrimination_open */
-PGresult *report_store_q_support(fc_pg_t *pg, const report_week_t *wk, fc_err_t *err);
+ * discrimination_open, discrimination_overdue (past notify's close deadline, as of now) */
+PGresult *report_store_q_support(fc_pg_t *pg, const report_week_t *wk, int64_t now_us,
+                                 fc_err_t *err);
 /* on_assignment, returned_week, returned_to_date, overdue_return */
 PGresult *report_store_q_village(fc_pg_t *pg, const report_week_t *wk, int64_t now_us,
                                  fc_err_t *err);
