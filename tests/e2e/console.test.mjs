@@ -503,6 +503,42 @@ test('supplies: the request queue in serving order; serving it issues the stock'
   await done(page, '34-supplies-served');
 });
 
+test('supplies: a transfer down to a child unit shows in the stock; one over the stock is refused by its field', async (t) => {
+  const page = await tab();
+  await signIn(page, S01);
+  await page.goto(`${BASE}/supplies?org=S01`);
+  if (!has('welfare.supply_transfer')) return expectUnavailable(page, 'welfare.supply_transfer', t);
+  await page.waitForSelector('#sup-stock [data-stock="S01:mask"]');
+  const stockOf = async (org) => {
+    const r = await api(S01, 'welfare.supply_stock', { org_code: 'S01', subtree: true, item: 'mask' });
+    const row = (r.body.stock || []).find((x) => x.org_code === org);
+    return row ? Number(row.stock) : 0;
+  };
+  const s0 = await stockOf('S01'), b0 = await stockOf('S01B1');
+  assert.ok(s0 >= 40, `S01 holds ${s0} masks`);
+  await page.fill('#form-supply-transfer input[name=to_org]', 'S01B1');
+  await page.selectOption('#form-supply-transfer select[name=item]', 'mask');
+  await page.fill('#form-supply-transfer input[name=quantity]', '40');
+  await page.fill('#form-supply-transfer input[name=memo]', '下拨支部');
+  await page.click('#form-supply-transfer button[type=submit]');
+  await page.waitForSelector('#sup-stock [data-stock="S01B1:mask"]');
+  await page.waitForFunction((want) => (document.querySelector('#sup-stock [data-stock="S01B1:mask"]')?.textContent || '').startsWith(want), `${b0 + 40} `);
+  assert.match(await page.textContent('#sup-stock [data-stock="S01:mask"]'), new RegExp(`^${s0 - 40} `));
+  assert.equal(await stockOf('S01'), s0 - 40);
+  assert.equal(await stockOf('S01B1'), b0 + 40);
+  // more than S01 holds: the error sits by the quantity and nothing moves
+  await page.fill('#form-supply-transfer input[name=quantity]', String(s0 + 1000));
+  await page.click('#form-supply-transfer button[type=submit]');
+  await page.waitForSelector('#form-supply-transfer [aria-invalid="true"][name=quantity]');
+  assert.match(await page.textContent('#form-supply-transfer'), /库存不足/);
+  assert.equal(await stockOf('S01'), s0 - 40);
+  assert.equal(await stockOf('S01B1'), b0 + 40);
+  // the issue form is there for the same role
+  assert.ok(await page.$('#form-supply-issue input[name=post_code]'), 'the issue form is shown');
+  assert.deepEqual(await unlabelled(page), []);
+  await done(page, '35-supplies-transfer');
+});
+
 test('000 §9 records: the group sees the discrimination work list and moves a case on', async (t) => {
   const page = await tab();
   await signIn(page, GROUP);

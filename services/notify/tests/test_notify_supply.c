@@ -3,7 +3,8 @@
  * language, over its channels — also when welfare's event is delivered twice or published
  * again — and a malformed event is rejected without a message. End to end with the real
  * fc-welfare: a need recorded there and not met by its due time (the file clock moved past it)
- * reaches the department exactly once; a need met in time never does. */
+ * reaches the department exactly once; a need met in time — by hand or by an issue to the post
+ * that covers it — never does. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -125,11 +126,12 @@ static void test_need_overdue_reminds_once(void **state)
     assert_int_equal(notify_fake_count_with(W.http, "wecom", "Supply request waiting"), 1);
 }
 
-static ProtobufCMessage *s_welfare(const char *type, const ProtobufCMessage *req,
-                                   const ProtobufCMessageDescriptor *desc)
+static ProtobufCMessage *s_welfare_as(const char *role, const char *type,
+                                      const ProtobufCMessage *req,
+                                      const ProtobufCMessageDescriptor *desc)
 {
     fc_rpc_client_opts_t o = {.actor_id = "sec",
-                              .actor_role = "branch_secretary",
+                              .actor_role = role,
                               .org_scope = "S1",
                               .timeout_ms = fc_h_ms(10000),
                               .retries = 2};
@@ -141,6 +143,12 @@ static ProtobufCMessage *s_welfare(const char *type, const ProtobufCMessage *req
     if (rc != FC_OK)
         fail_msg("%s: %s: %s", type, err.field, err.message);
     return reply;
+}
+
+static ProtobufCMessage *s_welfare(const char *type, const ProtobufCMessage *req,
+                                   const ProtobufCMessageDescriptor *desc)
+{
+    return s_welfare_as("branch_secretary", type, req, desc);
 }
 
 static void test_need_end_to_end(void **state)
@@ -185,11 +193,44 @@ static void test_need_end_to_end(void **state)
     protobuf_c_message_free_unpacked(
         s_welfare("welfare.supply_need_met", &met.base, &fc__v1__supply_need_reply__descriptor),
         NULL);
+    /* warmth: met by welfare when an issue to the post covers it, never chased */
+    r.item = "warmth";
+    r.quantity = 3;
+    Fc__V1__SupplyNeedReply *warm = (Fc__V1__SupplyNeedReply *)s_welfare(
+        "welfare.supply_need_record", &r.base, &fc__v1__supply_need_reply__descriptor);
+    long long warm_id = (long long)warm->need->id;
+    protobuf_c_message_free_unpacked(&warm->base, NULL);
+    Fc__V1__SupplyReceiveRequest rc = FC__V1__SUPPLY_RECEIVE_REQUEST__INIT;
+    rc.org_code = "B1";
+    rc.item = "warmth";
+    rc.quantity = 10;
+    rc.source = "工会采购";
+    rc.idempotency_key = "notify-e2e-warmth";
+    protobuf_c_message_free_unpacked(
+        s_welfare_as("org_admin", "welfare.supply_receive", &rc.base,
+                     &fc__v1__supply_move_reply__descriptor),
+        NULL);
+    Fc__V1__SupplyIssueRequest is = FC__V1__SUPPLY_ISSUE_REQUEST__INIT;
+    is.org_code = "B1";
+    is.post_code = "GATE1";
+    is.item = "warmth";
+    is.quantity = 3;
+    protobuf_c_message_free_unpacked(
+        s_welfare_as("org_admin", "welfare.supply_issue", &is.base,
+                     &fc__v1__supply_move_reply__descriptor),
+        NULL);
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM welfare.supply_need WHERE id = %lld AND met_at_us > 0"
+             " AND met_by = 'welfare'",
+             warm_id);
+    assert_int_equal(fc_h_scalar(sql), 1);
     nw_settle(300);
     assert_int_equal(notify_fake_count_with(W.http, "wecom", "Daily need overdue"), 0);
     nt_clock_set(t0 + 2 * HOUR); /* past the due time: the lodging was never recorded met */
     assert_int_equal(nw_wait_fake_with(W.http, "wecom", "Daily need overdue", 1, WAIT), 1);
     assert_int_equal(notify_fake_count_with(W.http, "wecom", "住宿"), 1); /* the item's name */
+    assert_int_equal(notify_fake_count_with(W.http, "wecom", "御寒物资"), 0); /* met by the issue */
     nt_clock_set(t0 + 26 * HOUR); /* a day later: still the one reminder */
     nw_settle(800);
     assert_int_equal(notify_fake_count_with(W.http, "wecom", "Daily need overdue"), 1);

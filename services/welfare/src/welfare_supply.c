@@ -440,8 +440,39 @@ int welfare_supply_handle_transfer(fc_service_t *svc, fc_call_t *call, fc_err_t 
     return FC_OK;
 }
 
+static int s_publish_need(welfare_ctx_t *c, const char *type, Fc__V1__SupplyNeed *n,
+                          fc_err_t *err);
+
+/* After issue tid to a post: its open need for the item on the issue's local day is met, by
+ * "welfare", once that day's issues of the item to the post reach the need's quantity; the
+ * same event as a manual need_met, in the issue's transaction. */
+static int s_need_cover(welfare_ctx_t *c, const char *post, const Fc__V1__SupplyItem *it,
+                        int64_t tid, fc_err_t *err)
+{
+    int64_t day = fc_time_local_day(c->now_us), id = 0, issued = 0;
+    int y, m, d, rc;
+    char ds[16], note[160];
+    fc_civil_from_days(day, &y, &m, &d);
+    snprintf(ds, sizeof ds, "%04d-%02d-%02d", y, m, d);
+    snprintf(note, sizeof note, "由发放 #%" PRId64 " 满足（当日共发放 {issued} %s）", tid,
+             it->unit);
+    if ((rc = wss_need_cover(c->pg, post, it->code, ds, fc_time_local_day_start(day),
+                             fc_time_local_day_start(day + 1), note, c->now_us, &id, &issued,
+                             err)) != FC_OK ||
+        !id)
+        return rc;
+    Fc__V1__SupplyNeed *n = NULL;
+    if ((rc = wss_need_get(c->pg, id, 0, c->arena, &n, err)) != FC_OK ||
+        (rc = s_publish_need(c, "welfare.supply_need_met", n, err)) != FC_OK)
+        return rc;
+    fc_log_info("welfare.supply_need_met_by_issue", "need_id", FC_LI(id), "transfer_id",
+                FC_LI(tid), "post_code", FC_LS(post), "item", FC_LS(it->code), "issued",
+                FC_LI(issued), NULL);
+    return FC_OK;
+}
+
 /* Issues qty of item from org's stock to a post: *tid 0 and *have what the stock holds if it
- * is short (nothing moved). */
+ * is short (nothing moved). A daily need of the post the day's issues now cover is met. */
 static int s_issue(welfare_ctx_t *c, const char *org, const char *post, const char *post_org,
                    const Fc__V1__SupplyItem *it, int64_t qty, int64_t request_id, const char *memo,
                    int64_t *tid, int64_t *have, fc_err_t *err)
@@ -453,9 +484,10 @@ static int s_issue(welfare_ctx_t *c, const char *org, const char *post, const ch
         (rc = wss_move(c->pg, "issue", stock, issued, qty, request_id, c->actor, "", memo,
                        c->now_us, tid, have, err)) != FC_OK)
         return rc;
-    if (*tid)
-        rc =
-            s_publish_moved(c, "issue", it, qty, org, post_org, post, request_id, *tid, *have, err);
+    if (*tid &&
+        (rc = s_publish_moved(c, "issue", it, qty, org, post_org, post, request_id, *tid, *have,
+                              err)) == FC_OK)
+        rc = s_need_cover(c, post, it, *tid, err);
     return rc;
 }
 

@@ -551,6 +551,36 @@ int wss_need_met(fc_pg_t *pg, int64_t id, const char *by, const char *note, int6
                      4, v, NULL, err);
 }
 
+int wss_need_cover(fc_pg_t *pg, const char *post_code, const char *item, const char *day,
+                   int64_t day_start_us, int64_t day_end_us, const char *note, int64_t at_us,
+                   int64_t *id_out, int64_t *issued_out, fc_err_t *err)
+{
+    char from[24], to[24], at[24];
+    s_i64(from, sizeof from, day_start_us);
+    s_i64(to, sizeof to, day_end_us);
+    s_i64(at, sizeof at, at_us);
+    const char *v[] = {post_code, item, day, from, to, note, at};
+    /* everything issued of the item to the post that day (its issued accounts only ever
+     * receive issues; any unit the post belonged to) against the need's quantity */
+    PGresult *r = fc_pg_exec(
+        pg,
+        "WITH got AS (SELECT COALESCE(sum(e.quantity), 0)::bigint AS q FROM supply_entry e"
+        " JOIN supply_account a ON a.id = e.account_id WHERE a.kind = 'issued'"
+        " AND a.post_code = $1 AND a.item = $2 AND e.quantity > 0"
+        " AND e.at_us >= $4::bigint AND e.at_us < $5::bigint)"
+        " UPDATE supply_need n SET met_at_us = $7::bigint, met_by = 'welfare',"
+        " met_note = replace($6, '{issued}', got.q::text) FROM got"
+        " WHERE n.post_code = $1 AND n.item = $2 AND n.day = $3::date AND n.met_at_us = 0"
+        " AND n.quantity <= got.q RETURNING n.id, got.q",
+        7, v, err);
+    if (!r)
+        return s_fail(err);
+    *id_out = PQntuples(r) ? fc_pg_int(r, 0, 0) : 0;
+    *issued_out = PQntuples(r) ? fc_pg_int(r, 0, 1) : 0;
+    PQclear(r);
+    return FC_OK;
+}
+
 int wss_needs(fc_pg_t *pg, const char *root, const char *day, int open_only, fc_arena_t *arena,
               Fc__V1__SupplyNeed ***out, size_t *n, fc_err_t *err)
 {

@@ -87,6 +87,12 @@ int wss_need_get(fc_pg_t *pg, int64_t id, int lock, fc_arena_t *arena, Fc__V1__S
                  fc_err_t *err);
 int wss_need_met(fc_pg_t *pg, int64_t id, const char *by, const char *note, int64_t at_us,
                  fc_err_t *err);
+/* Marks the open need of (post, day, item) met by "welfare" if everything issued of the item
+ * to the post in [day_start_us, day_end_us) covers its quantity; note's "{issued}" is replaced
+ * by that total. *id_out the need met, else 0 (nothing open, or not covered yet). */
+int wss_need_cover(fc_pg_t *pg, const char *post_code, const char *item, const char *day,
+                   int64_t day_start_us, int64_t day_end_us, const char *note, int64_t at_us,
+                   int64_t *id_out, int64_t *issued_out, fc_err_t *err);
 int wss_needs(fc_pg_t *pg, const char *root, const char *day, int open_only, fc_arena_t *arena,
               Fc__V1__SupplyNeed ***out, size_t *n, fc_err_t *err);
 /* Marks up to max needs due by now_us and not met as overdue (each once) and returns them. */

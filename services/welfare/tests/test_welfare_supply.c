@@ -3,7 +3,7 @@
  * the oldest), partially when short; stock never negative while replicas and many clients race
  * serve runs and issues; idempotent receipts; bad input refused naming the field with nothing
  * changed; a daily need not met in time published once as overdue, a request waiting too long
- * chased once; fcctl end to end; and the
+ * chased once; a daily need met by the day's issues to its post; fcctl end to end; and the
  * checker (welfare.check) over the in-kind ledger, which must catch a corrupted balance. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,7 @@
 #include "welfare_test.h"
 #include "welfare_supply_store.h"
 #include "fc_endpoints.h"
+#include "fc_clock.h"
 #include "fc_harness.h"
 #include "fc_health.h"
 #include "fc_mem.h"
@@ -711,6 +712,155 @@ static void test_need_overdue_once(void **state)
                      open);
 }
 
+/* ---- daily needs met by issues ---------------------------------------------------------- */
+
+static int s_issue_to(const char *post, const char *item, long long qty, const char *key,
+                      Fc__V1__SupplyMoveReply **out, fc_err_t *err)
+{
+    Fc__V1__SupplyIssueRequest r = FC__V1__SUPPLY_ISSUE_REQUEST__INIT;
+    r.org_code = "B1";
+    r.post_code = (char *)post;
+    r.item = (char *)item;
+    r.quantity = qty;
+    r.idempotency_key = (char *)key;
+    return wt_call("s1admin", "org_admin", "S1", "welfare.supply_issue", &r.base,
+                   &fc__v1__supply_move_reply__descriptor, (ProtobufCMessage **)out, err);
+}
+
+static long long s_need(const char *post, const char *item, long long qty, const char *day,
+                        int64_t due_us)
+{
+    Fc__V1__SupplyNeedRecordRequest nd = FC__V1__SUPPLY_NEED_RECORD_REQUEST__INIT;
+    nd.post_code = (char *)post;
+    nd.item = (char *)item;
+    nd.quantity = qty;
+    nd.day = (char *)day;
+    nd.due_us = due_us;
+    Fc__V1__SupplyNeedReply *rep = NULL;
+    fc_err_t err;
+    assert_rc(wt_call("sec", "branch_secretary", "S1", "welfare.supply_need_record", &nd.base,
+                      &fc__v1__supply_need_reply__descriptor, (ProtobufCMessage **)&rep, &err),
+              FC_OK, &err);
+    long long id = rep->need->id;
+    wt_free(rep);
+    return id;
+}
+
+static long long s_need_met_at(long long id)
+{
+    return wt_q("SELECT met_at_us FROM welfare.supply_need WHERE id = %lld", id);
+}
+
+/* An issue to a post (direct or serving its request) meets its open need of that item on the
+ * issue's local day once that day's issues cover the quantity: by "welfare", noting the issue,
+ * published as welfare.supply_need_met like a manual met, so it is never chased as overdue.
+ * Partial cover, another day or another post leaves it open; a retried issue meets nothing
+ * twice. */
+static void test_need_met_by_issue(void **state)
+{
+    (void)state;
+    s_post("PM1", "B1", 2);
+    s_post("PM2", "B1", 2);
+    wt_wait_events(g);
+    fc_err_t err;
+    const char *items[] = {"meals", "lodging", "warmth", "transport"};
+    for (int i = 0; i < 4; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "nm-recv-%s", items[i]);
+        assert_rc(s_receive("B1", items[i], 100, key, NULL, &err), FC_OK, &err);
+    }
+    int64_t today = fc_time_local_day(g->now_us);
+    char tomorrow[16];
+    int y, m, d;
+    fc_civil_from_days(today + 1, &y, &m, &d);
+    snprintf(tomorrow, sizeof tomorrow, "%04d-%02d-%02d", y, m, d);
+    int64_t due = g->now_us + 2 * WT_HOUR;
+    long long a = s_need("PM1", "meals", 10, "", due);       /* met in two issues */
+    long long b = s_need("PM1", "lodging", 5, "", due);      /* only partly covered */
+    long long c = s_need("PM1", "warmth", 3, tomorrow, 0);   /* tomorrow's */
+    long long dd = s_need("PM2", "transport", 2, "", due);   /* another post's, then served */
+    long long met0 = wt_welfare_events(g, "welfare.supply_need_met", -1);
+
+    /* 4 of 10 meals: open; 6 more the same day: met, by welfare, naming the issue */
+    Fc__V1__SupplyMoveReply *r1 = NULL, *r2 = NULL, *r3 = NULL;
+    assert_rc(s_issue_to("PM1", "meals", 4, "nm-meals-1", &r1, &err), FC_OK, &err);
+    assert_int_equal(s_need_met_at(a), 0);
+    assert_rc(s_issue_to("PM1", "meals", 6, "nm-meals-2", &r2, &err), FC_OK, &err);
+    assert_int_equal(s_need_met_at(a), g->now_us);
+    assert_int_equal(wt_q("SELECT count(*) FROM welfare.supply_need WHERE id = %lld"
+                          " AND met_by = 'welfare' AND met_note LIKE '%%#%lld %%'"
+                          " AND met_note LIKE '%%10 份%%'",
+                          a, (long long)r2->transfer_id),
+                     1);
+    assert_int_equal(wt_welfare_events(g, "welfare.supply_need_met", met0 + 1), met0 + 1);
+
+    /* the same issue retried with its key: the first answer, nothing moved or met twice */
+    long long transfers = wt_q("SELECT count(*) FROM welfare.supply_transfer");
+    assert_rc(s_issue_to("PM1", "meals", 6, "nm-meals-2", &r3, &err), FC_OK, &err);
+    assert_true(r3->replayed);
+    assert_int_equal(r3->transfer_id, r2->transfer_id);
+    assert_int_equal(wt_q("SELECT count(*) FROM welfare.supply_transfer"), transfers);
+
+    /* 3 of 5 lodging: open; warmth for tomorrow issued today: open; transport to PM1 does not
+     * count for PM2's need */
+    assert_rc(s_issue_to("PM1", "lodging", 3, "nm-lodging", NULL, &err), FC_OK, &err);
+    assert_rc(s_issue_to("PM1", "warmth", 3, "nm-warmth-1", NULL, &err), FC_OK, &err);
+    assert_rc(s_issue_to("PM1", "transport", 2, "nm-transport", NULL, &err), FC_OK, &err);
+    assert_int_equal(s_need_met_at(b), 0);
+    assert_int_equal(s_need_met_at(c), 0);
+    assert_int_equal(s_need_met_at(dd), 0);
+
+    /* serving PM2's request counts as an issue to PM2 */
+    long long req = s_request("PM2", "transport", 2);
+    Fc__V1__SupplyServeReply *sv = s_serve("B1", "transport");
+    wt_free(sv);
+    assert_int_equal(s_served(req), 2);
+    assert_true(s_need_met_at(dd) > 0);
+    assert_int_equal(wt_q("SELECT count(*) FROM welfare.supply_need WHERE id = %lld"
+                          " AND met_by = 'welfare'",
+                          dd),
+                     1);
+    assert_int_equal(wt_welfare_events(g, "welfare.supply_need_met", met0 + 2), met0 + 2);
+    fc_h_sleep_ms(300);
+    assert_int_equal(wt_welfare_events(g, "welfare.supply_need_met", -1), met0 + 2);
+
+    /* past the due time: only the partly covered one is chased (notify chases needs only on
+     * welfare.supply_need_overdue) */
+    long long ov0 = wt_welfare_events(g, "welfare.supply_need_overdue", -1);
+    int64_t later = g->now_us + 3 * WT_HOUR, next = fc_time_local_day_start(today + 1) + WT_HOUR;
+    wt_clock(g, later > next ? later : next);
+    assert_int_equal(wt_welfare_events(g, "welfare.supply_need_overdue", ov0 + 1), ov0 + 1);
+    fc_h_sleep_ms(300);
+    assert_int_equal(wt_welfare_events(g, "welfare.supply_need_overdue", -1), ov0 + 1);
+    assert_int_equal(wt_q("SELECT count(*) FROM welfare.supply_need WHERE overdue_at_us > 0"
+                          " AND id IN (%lld, %lld, %lld, %lld)",
+                          a, b, c, dd),
+                     1);
+    assert_true(wt_q("SELECT overdue_at_us FROM welfare.supply_need WHERE id = %lld", b) > 0);
+
+    /* tomorrow: yesterday's warmth does not count; tomorrow's issue does */
+    assert_rc(s_issue_to("PM1", "warmth", 2, "nm-warmth-2", NULL, &err), FC_OK, &err);
+    assert_int_equal(s_need_met_at(c), 0);
+    assert_rc(s_issue_to("PM1", "warmth", 1, "nm-warmth-3", NULL, &err), FC_OK, &err);
+    assert_int_equal(s_need_met_at(c), g->now_us);
+    assert_int_equal(wt_welfare_events(g, "welfare.supply_need_met", met0 + 3), met0 + 3);
+    /* a manual met of one met by an issue changes nothing */
+    Fc__V1__SupplyNeedMetRequest mr = FC__V1__SUPPLY_NEED_MET_REQUEST__INIT;
+    mr.id = c;
+    mr.note = "手工登记";
+    assert_rc(wt_call("sec", "branch_secretary", "S1", "welfare.supply_need_met", &mr.base,
+                      &fc__v1__supply_need_reply__descriptor, NULL, &err),
+              FC_OK, &err);
+    assert_int_equal(wt_q("SELECT count(*) FROM welfare.supply_need WHERE id = %lld"
+                          " AND met_by = 'welfare'",
+                          c),
+                     1);
+    assert_int_equal(s_need_met_at(b), 0);
+    wt_free(r1);
+    wt_free(r2);
+    wt_free(r3);
+}
+
 /* fcctl end to end: transfer down, request, serve, stock, requests. */
 static void test_fcctl(void **state)
 {
@@ -821,6 +971,7 @@ int main(void)
         cmocka_unit_test(test_concurrent_never_negative),
         cmocka_unit_test(test_need_overdue_once),
         cmocka_unit_test(test_fcctl),
+        cmocka_unit_test(test_need_met_by_issue),
         cmocka_unit_test(test_checker_catches),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);

@@ -496,3 +496,12 @@ export function enumText(kind, value) {
 export function enumValues(kind) {
   return Object.keys(ENUMS[kind] || {});
 }
+
+// supplies: transfer down the tree and issue to a post (appended)
+Object.assign(T, {
+  sup_transfer_title: ['向下级单位调拨', 'Transfer stock down the tree'],
+  sup_from_org: ['调出单位代码', 'From unit'],
+  sup_to_org: ['调入单位代码（下级单位）', 'To unit (below it)'],
+  sup_issue_title: ['直接发放到岗位', 'Issue to a post'],
+  sup_issue_from: ['发放单位代码（库存所在）', 'Issuing unit (holding the stock)'],
+});

@@ -1,7 +1,8 @@
 // supplies: protective supplies and daily needs (000 §3). Stock per unit of the subtree with
 // days of cover at the last 7 days' use; the posts' requests in the order welfare serves them
 // (risk class, then people on duty now, then the oldest), unmet ones highlighted; serve by
-// priority, receive stock, a post's request; the posts' daily needs with "mark met". welfare
+// priority, receive stock, transfer it down the tree, issue it to a post, a post's request;
+// the posts' daily needs with "mark met" (an issue covering the day's need meets it too). welfare
 // keeps the ledger (never below zero) and decides the order; this page only shows and asks.
 
 import { h, clear, table, fmtTime, localToUs } from '../dom.js';
@@ -142,6 +143,29 @@ export async function render(el, _params, ctx) {
       build: (f) => ({ org_code: val(f, 'org_code'), item: val(f, 'item'), quantity: count(f, 'quantity'), source: val(f, 'source'), memo: val(f, 'memo'),
         idempotency_key: f.dataset.key || (f.dataset.key = newKey()) }),
       done: async (_r, _res, f) => { delete f.dataset.key; await loadStock(); },
+    }));
+  }
+  // move stock down the tree, and issue it straight to a post: welfare refuses a unit not below
+  // the sender, a post not under it, or more than the stock holds (the error sits by the field)
+  if (has('welfare.supply_transfer') && allowed('welfare.supply_transfer', role)) {
+    forms.append(actionForm({
+      id: 'form-supply-transfer', title: t('sup_transfer_title'), op: 'welfare.supply_transfer',
+      fields: [field(t('sup_from_org'), text('from_org', { required: true, value: org() })), field(t('sup_to_org'), text('to_org', { required: true })),
+        field(t('sup_item'), choose('item', itemOpts())), field(t('sup_quantity'), text('quantity', { required: true, inputmode: 'numeric' })),
+        field(t('l_note'), text('memo'))],
+      build: (f) => ({ from_org: val(f, 'from_org'), to_org: val(f, 'to_org'), item: val(f, 'item'), quantity: count(f, 'quantity'), memo: val(f, 'memo') }),
+      done: () => loadStock(),
+    }));
+  }
+  if (has('welfare.supply_issue') && allowed('welfare.supply_issue', role)) {
+    forms.append(actionForm({
+      id: 'form-supply-issue', title: t('sup_issue_title'), op: 'welfare.supply_issue',
+      fields: [field(t('sup_issue_from'), text('org_code', { required: true, value: org() })), field(t('sup_post'), text('post_code', { required: true })),
+        field(t('sup_item'), choose('item', itemOpts())), field(t('sup_quantity'), text('quantity', { required: true, inputmode: 'numeric' })),
+        field(t('l_note'), text('memo'))],
+      build: (f) => ({ org_code: val(f, 'org_code'), post_code: val(f, 'post_code'), item: val(f, 'item'), quantity: count(f, 'quantity'), memo: val(f, 'memo') }),
+      // an issue may meet the post's daily need of the day: the needs are shown again too
+      done: () => reloadAll(),
     }));
   }
   if (has('welfare.supply_request') && allowed('welfare.supply_request', role)) {
