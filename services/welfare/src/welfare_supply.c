@@ -443,9 +443,10 @@ int welfare_supply_handle_transfer(fc_service_t *svc, fc_call_t *call, fc_err_t 
 static int s_publish_need(welfare_ctx_t *c, const char *type, Fc__V1__SupplyNeed *n,
                           fc_err_t *err);
 
-/* After issue tid to a post: its open need for the item on the issue's local day is met, by
- * "welfare", once that day's issues of the item to the post reach the need's quantity; the
- * same event as a manual need_met, in the issue's transaction. */
+/* After issue tid to a post (or, tid 0, after its need was recorded): its open need for the
+ * item on today's local day is met, by "welfare", once that day's issues of the item to the
+ * post reach the need's quantity; the same event as a manual need_met, in the same
+ * transaction. */
 static int s_need_cover(welfare_ctx_t *c, const char *post, const Fc__V1__SupplyItem *it,
                         int64_t tid, fc_err_t *err)
 {
@@ -454,8 +455,11 @@ static int s_need_cover(welfare_ctx_t *c, const char *post, const Fc__V1__Supply
     char ds[16], note[160];
     fc_civil_from_days(day, &y, &m, &d);
     snprintf(ds, sizeof ds, "%04d-%02d-%02d", y, m, d);
-    snprintf(note, sizeof note, "由发放 #%" PRId64 " 满足（当日共发放 {issued} %s）", tid,
-             it->unit);
+    if (tid)
+        snprintf(note, sizeof note, "由发放 #%" PRId64 " 满足（当日共发放 {issued} %s）", tid,
+                 it->unit);
+    else
+        snprintf(note, sizeof note, "登记时当日已发放 {issued} %s，已满足", it->unit);
     if ((rc = wss_need_cover(c->pg, post, it->code, ds, fc_time_local_day_start(day),
                              fc_time_local_day_start(day + 1), note, c->now_us, &id, &issued,
                              err)) != FC_OK ||
@@ -833,6 +837,11 @@ int welfare_supply_handle_need_record(fc_service_t *svc, fc_call_t *call, fc_err
                               req->detail, due, c.actor, c.now_us, &id, err)) != FC_OK ||
         (rc = wss_need_get(c.pg, id, 0, call->arena, &r->need, err)) != FC_OK ||
         (rc = s_publish_need(&c, "welfare.supply_need_recorded", r->need, err)) != FC_OK)
+        return rc;
+    /* today's need the post already got today is met at once, not chased */
+    if (day == today && !r->need->met_at_us &&
+        ((rc = s_need_cover(&c, req->post_code, it, 0, err)) != FC_OK ||
+         (rc = wss_need_get(c.pg, id, 0, call->arena, &r->need, err)) != FC_OK))
         return rc;
     call->reply = &r->base;
     return FC_OK;

@@ -856,6 +856,20 @@ static void test_need_met_by_issue(void **state)
                           c),
                      1);
     assert_int_equal(s_need_met_at(b), 0);
+
+    /* a need recorded after the day's issues already cover it is met at once (and one they
+     * cover only in part stays open) */
+    assert_rc(s_issue_to("PM2", "transport", 4, "nm-transport-2", NULL, &err), FC_OK, &err);
+    assert_rc(s_issue_to("PM1", "lodging", 2, "nm-lodging-2", NULL, &err), FC_OK, &err);
+    long long e = s_need("PM2", "transport", 3, "", g->now_us + 2 * WT_HOUR);
+    long long f = s_need("PM1", "lodging", 5, "", g->now_us + 2 * WT_HOUR);
+    assert_int_equal(s_need_met_at(e), g->now_us);
+    assert_int_equal(wt_q("SELECT count(*) FROM welfare.supply_need WHERE id = %lld"
+                          " AND met_by = 'welfare' AND met_note LIKE '%%已发放 4 %%'",
+                          e),
+                     1);
+    assert_int_equal(s_need_met_at(f), 0);
+    assert_int_equal(wt_welfare_events(g, "welfare.supply_need_met", met0 + 4), met0 + 4);
     wt_free(r1);
     wt_free(r2);
     wt_free(r3);
