@@ -527,14 +527,12 @@ static int s_in_scope(fc_service_t *svc, fc_call_t *call, const char *employee_n
 }
 
 /* A unit's path inside the actor's subtree. */
-static int s_access_subtree(fc_service_t *svc, fc_call_t *call, const char *org_path,
-                            fc_err_t *err)
+static int s_access_subtree(fc_service_t *svc, fc_call_t *call, const char *org_path, fc_err_t *err)
 {
     const char *scope = NULL;
     int rc = intake_scope_path(svc, call, &scope, err);
     if (rc == FC_OK && !intake_in_scope(scope, org_path))
-        rc = fc_err_set(err, FC_EDENIED, "org_code", "不在您的管辖范围“%s”内",
-                        fc_call_scope(call));
+        rc = fc_err_set(err, FC_EDENIED, "org_code", "不在您的管辖范围“%s”内", fc_call_scope(call));
     return rc;
 }
 
