@@ -628,7 +628,7 @@ test('village first secretaries: the subtree\'s list, the overdue one highlighte
 test('the issue-11 pages fit a phone screen: nothing wider than the screen but the tables\' own scroll', async () => {
   const page = await tab({ width: 390, height: 844 });
   await signIn(page, S01);
-  for (const [path, sel] of [['/benefits', '#ben-list'], ['/supplies', '#sup-stock'], ['/records', '#rec-body section']]) {
+  for (const [path, sel] of [['/benefits', '#ben-list'], ['/supplies', '#sup-stock'], ['/records', '#rec-body section'], ['/village', '#vl-list table']]) {
     await page.goto(`${BASE}${path}`);
     await page.waitForSelector(sel);
     await page.waitForLoadState('networkidle');
