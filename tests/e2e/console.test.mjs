@@ -626,10 +626,45 @@ test('village first secretary: assigned and updated from the person\'s file', as
   await done(page, '38-village');
 });
 
+test('village first secretaries: the subtree\'s list, the overdue one highlighted, filtered by state, linking to the file', async (t) => {
+  const page = await tab();
+  await signIn(page, S01);
+  await page.goto(`${BASE}/village`);
+  if (!has('intake.village_list')) return expectUnavailable(page, 'intake.village_list', t);
+  // run.sh sent E1203 (S01) to 李家村 40 days ago, due back 5 days ago and not returned
+  const link = await page.waitForSelector('#vl-list a[data-emp="E1203"]');
+  assert.equal(await link.getAttribute('href'), '/people/E1203');
+  const row = await link.evaluate((a) => ({ text: a.closest('tr').textContent, cls: a.closest('tr').className }));
+  assert.match(row.text, /孙驻村/);
+  assert.match(row.text, /李家村/);
+  assert.match(row.text, /逾期未返岗/);
+  assert.match(row.cls, /row-overdue/);
+  assert.deepEqual(await unlabelled(page), []);
+  const r = await api(S01, 'intake.village_list', {});
+  assert.equal(r.status, 200);
+  assert.match(await page.textContent('#vl-total'), new RegExp(`共 ${r.body.total} 人次`));
+  // only the overdue ones: every row highlighted
+  await page.selectOption('#vl-filter select[name=state]', 'overdue');
+  await page.click('#vl-filter button[type=submit]');
+  await page.waitForFunction(() => /state=overdue/.test(location.search) && document.querySelector('#vl-total'));
+  const rows = await page.$$eval('#vl-list tbody tr', (trs) => trs.map((tr) => tr.className));
+  assert.ok(rows.length >= 1 && rows.every((c) => /row-overdue/.test(c)), JSON.stringify(rows));
+  await page.screenshot({ path: `${SHOTS}/40-village-list.png`, fullPage: true });
+  // another subsidiary does not see it, and may not ask for S01
+  const s2 = await api(S02, 'intake.village_list', {});
+  assert.equal(s2.status, 200);
+  assert.ok(!(s2.body.items || []).some((x) => x.assignment.employee_no === 'E1203'), JSON.stringify(s2.body));
+  assert.equal((await api(S02, 'intake.village_list', { org_code: 'S01' })).status, 403);
+  await page.click('#vl-list a[data-emp="E1203"]');
+  await page.waitForSelector('[data-part="village"]');
+  assert.match(await page.textContent('[data-part="village"]'), /李家村/);
+  await done(page);
+});
+
 test('the issue-11 pages fit a phone screen: nothing wider than the screen but the tables\' own scroll', async () => {
   const page = await tab({ width: 390, height: 844 });
   await signIn(page, S01);
-  for (const [path, sel] of [['/benefits', '#ben-list'], ['/supplies', '#sup-stock'], ['/records', '#rec-body section']]) {
+  for (const [path, sel] of [['/benefits', '#ben-list'], ['/supplies', '#sup-stock'], ['/records', '#rec-body section'], ['/village', '#vl-list table']]) {
     await page.goto(`${BASE}${path}`);
     await page.waitForSelector(sel);
     await page.waitForLoadState('networkidle');

@@ -138,6 +138,10 @@ if [[ " ${services[*]} " == *" welfare "* ]]; then
   q supply need P01 meals 6 --detail 夜班盒饭
 fi
 q person add E1202 --name 陈刚 --org S01 --cadre section
+# a village first secretary of S01 overdue to return (due back 5 days ago), for the village page
+q person add E1203 --name 孙驻村 --org S01B1 --cadre section --party member
+q village assign E1203 --village 李家村 --township 青山镇 --start "$(date -u -d '40 days ago' +%FT%TZ)" \
+  --planned-return "$(date -u -d '5 days ago' +%FT%TZ)"
 q discrimination report E1001 --staff --desc 小区物业拒绝其回家 --reporter 王伟
 token() { "$fcctl" --json token create --name "$1" --role "$2" --org "$3" | node -e \
   'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);process.stdout.write(j.secret||"")})'; }
@@ -171,7 +175,7 @@ if ! bash "$repo/web/tools/screenshots.sh" --url "$base" --token "$FC_E2E_GROUP_
   status=1
 fi
 n=$(find "$shots" -name '*.png' -size +2k | wc -l)
-((n >= 20)) || { echo "run.sh: the screenshot script wrote $n pictures, want 20" >&2; status=1; }
+((n >= 21)) || { echo "run.sh: the screenshot script wrote $n pictures, want 21" >&2; status=1; }
 msg=$(FC_CHROMIUM=/nonexistent/chromium bash "$repo/web/tools/screenshots.sh" --url "$base" --token "$FC_E2E_GROUP_TOKEN" --out "$shots/none")
 [[ $? == 0 && $msg == *"skipped: Chromium is missing"* && ! -e $shots/none ]] ||
   { echo "run.sh: without Chromium the screenshot script must say so and exit 0: $msg" >&2; status=1; }

@@ -198,6 +198,9 @@ try {
   await shot('13-records', `/records${orgQ}`, async () => {
     await page.waitForSelector('#rec-body section, [data-state]');
   });
+  await shot('14-village', '/village', async () => {
+    await page.waitForSelector('#vl-list table, #vl-list .empty, #vl-list [data-state], [data-state="unavailable"]');
+  });
 } catch (e) {
   fatal = fatal || `the browser failed: ${e.message.split('\n')[0]}`;
 } finally {

@@ -1259,6 +1259,51 @@ static int cmd_village_update(fcctl_t *ctl, int argc, char **argv)
                   &fc__v1__village_update_reply__descriptor, on_village_update);
 }
 
+static void on_village_list(const ProtobufCMessage *m)
+{
+    const Fc__V1__VillageListReply *r = (const Fc__V1__VillageListReply *)m;
+    char a[40], b[40], c[40];
+    printf("驻村第一书记 %d 人次（%s），本页 %zu 条\n", (int)r->total,
+           strcmp(r->state, "on_assignment") == 0 ? "驻村中"
+           : strcmp(r->state, "overdue") == 0     ? "逾期未返岗"
+           : strcmp(r->state, "returned") == 0    ? "已返岗"
+                                                  : "全部",
+           r->n_items);
+    for (size_t i = 0; i < r->n_items; i++) {
+        const Fc__V1__VillageListItem *x = r->items[i];
+        const Fc__V1__VillageAssignment *v = x->assignment;
+        if (!v)
+            continue;
+        s_local(v->start_us, a, sizeof a);
+        s_local(v->planned_return_us, b, sizeof b);
+        s_local(v->returned_us, c, sizeof c);
+        printf("  驻村 %lld  %s %s（%s）  %s%s%s  自 %s  计划返岗 %s  %s%s%s\n",
+               (long long)v->assignment_id, v->employee_no, x->name, x->org_name, v->township,
+               v->township[0] ? " " : "", v->village, a, b,
+               v->returned_us ? "已返岗 " : x->overdue ? "逾期未返岗" : "在村",
+               v->returned_us ? c : "", x->overdue ? " ！" : "");
+    }
+}
+
+/* `village list [--org CODE] [--state on_assignment|overdue|returned|all] [--limit N]
+ * [--offset N] [--json]` */
+static int cmd_village_list(fcctl_t *ctl, int argc, char **argv)
+{
+    Fc__V1__VillageListRequest req = FC__V1__VILLAGE_LIST_REQUEST__INIT;
+    protobuf_c_boolean json = 0;
+    const fcctl_opt_t opts[] = {FCCTL_TEXT("org", 'o', &req.org_code),
+                                FCCTL_TEXT("state", 's', &req.state),
+                                FCCTL_NUM("limit", 'l', &req.limit),
+                                FCCTL_NUM("offset", 'f', &req.offset),
+                                FCCTL_FLAG("json", 'j', &json), FCCTL_OPTS_END};
+    if (fcctl_parse_opts(argc, argv, opts, 0, 0) != FCCTL_OK)
+        return FCCTL_EUSAGE;
+    if (json)
+        ctl->json = 1;
+    return s_call(ctl, "intake.village_list", &req.base, &fc__v1__village_list_reply__descriptor,
+                  on_village_list);
+}
+
 static int cmd_person_show(fcctl_t *ctl, int argc, char **argv)
 {
     Fc__V1__PersonFileRequest req = FC__V1__PERSON_FILE_REQUEST__INIT;
@@ -1608,6 +1653,10 @@ const fcctl_cmd_t fcctl_intake_cmds[] = {
     {"village update",
      "village update ID [--planned-return TIME] [--record TEXT] [--returned TIME] [--note TEXT]",
      "a village assignment: planned return, frontline record, actual return", cmd_village_update},
+    {"village list",
+     "village list [--org CODE] [--state on_assignment|overdue|returned|all] [--limit N] "
+     "[--offset N] [--json]",
+     "the village assignments of a subtree, newest first; overdue ones marked", cmd_village_list},
     {"import", "import org|posts|people FILE [--skip-bad] [--check]",
      "imports a CSV file: all or nothing unless --skip-bad; every bad row listed", cmd_import},
     {NULL, NULL, NULL, NULL},

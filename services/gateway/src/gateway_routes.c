@@ -91,6 +91,8 @@ const gateway_route_t gateway_routes[] = {
       "登记驻村第一书记（村、开始时间、计划返岗）"),
     R("intake.village_update", village_update_request, village_update_reply, ORG, W,
       "驻村第一书记：计划返岗、一线表现、实际返岗"),
+    R("intake.village_list", village_list_request, village_list_reply, VIEWER, S,
+      "本人管辖范围内的驻村第一书记（驻村中、逾期未返岗、已返岗）"),
 
     /* ---- rotation: workload, rosters, leave ---- */
     R("rotation.roster_plan", roster_plan_request, roster_plan_reply, ORG, W,

@@ -211,6 +211,8 @@ static const s_cell_t s_matrix[] = {
     ONLY_ROLE("intake.records_list"),
     ONLY_ROLE("intake.village_assign"),
     ONLY_ROLE("intake.village_update"),
+    {"intake.village_list", 1, "{\"org_code\":\"S1B1\"}", "{\"org_code\":\"H\"}",
+     "org_code=S1B1&state=all&limit=5", "org_code=H"},
     ONLY_ROLE("rotation.roster_plan"),
     {"rotation.roster_show", 1, "{\"org_code\":\"S1B1\",\"from_date\":\"2026-11-23\",\"days\":7}",
      "{\"org_code\":\"H\",\"from_date\":\"2026-11-23\",\"days\":7}",

@@ -156,6 +156,31 @@ int intake_records_rules_village(const Fc__V1__VillageAssignment *a, int64_t now
     return rc;
 }
 
+static const char *const s_village_states[] = {"on_assignment", "overdue", "returned", "all"};
+
+int intake_records_rules_village_list(const Fc__V1__VillageListRequest *r, fc_err_t *err)
+{
+    int known = !r->state[0];
+    for (size_t i = 0; !known && i < sizeof s_village_states / sizeof *s_village_states; i++)
+        known = strcmp(r->state, s_village_states[i]) == 0;
+    if (!known)
+        return fc_err_set(err, FC_EINVAL, "state",
+                          "须为 on_assignment（驻村中）、overdue（逾期未返岗）、returned（已返岗）"
+                          "或 all，不能是“%s”",
+                          r->state);
+    if (r->org_code[0]) {
+        int rc = intake_rules_code("org_code", r->org_code, err);
+        if (rc != FC_OK)
+            return rc;
+    }
+    if (r->limit < 0)
+        return fc_err_set(err, FC_EINVAL, "limit", "不能为负数（%d）", (int)r->limit);
+    if (r->offset < 0 || r->offset > INTAKE_VILLAGE_LIST_MAX_OFFSET)
+        return fc_err_set(err, FC_EINVAL, "offset", "须在 0 到 %d 之间（%d）",
+                          INTAKE_VILLAGE_LIST_MAX_OFFSET, (int)r->offset);
+    return FC_OK;
+}
+
 /* ---- access ------------------------------------------------------------------------------- */
 
 /* The 000 §9 records are the group organisation department's and the person's own
@@ -501,6 +526,16 @@ static int s_in_scope(fc_service_t *svc, fc_call_t *call, const char *employee_n
     return rc;
 }
 
+/* A unit's path inside the actor's subtree. */
+static int s_access_subtree(fc_service_t *svc, fc_call_t *call, const char *org_path, fc_err_t *err)
+{
+    const char *scope = NULL;
+    int rc = intake_scope_path(svc, call, &scope, err);
+    if (rc == FC_OK && !intake_in_scope(scope, org_path))
+        rc = fc_err_set(err, FC_EDENIED, "org_code", "不在您的管辖范围“%s”内", fc_call_scope(call));
+    return rc;
+}
+
 static int s_publish_village(fc_service_t *svc, const Fc__V1__VillageAssignment *a, int64_t at,
                              fc_err_t *err)
 {
@@ -609,6 +644,41 @@ static int handle_village_update(fc_service_t *svc, fc_call_t *call, fc_err_t *e
     return FC_OK;
 }
 
+/* The assignments of the caller's subtree, or of org_code's inside it; a read. Scope as
+ * intake.person_search: by each person's current unit. */
+static int handle_village_list(fc_service_t *svc, fc_call_t *call, fc_err_t *err)
+{
+    const Fc__V1__VillageListRequest *req = (const Fc__V1__VillageListRequest *)call->request;
+    fc_pg_t *pg = fc_service_pg(svc);
+    const char *path = NULL;
+    int rc = intake_records_rules_village_list(req, err);
+    if (rc == FC_OK && req->org_code[0]) {
+        intake_org_ref_t org = {0};
+        rc = intake_store_org_ref(pg, req->org_code, "org_code", call->arena, &org, err);
+        if (rc == FC_OK)
+            rc = s_access_subtree(svc, call, org.path, err);
+        path = org.path;
+    } else if (rc == FC_OK) {
+        rc = intake_scope_path(svc, call, &path, err);
+    }
+    if (rc != FC_OK)
+        return rc;
+    int limit = req->limit == 0                              ? INTAKE_VILLAGE_LIST_DEFAULT_LIMIT
+                : req->limit > INTAKE_VILLAGE_LIST_MAX_LIMIT ? INTAKE_VILLAGE_LIST_MAX_LIMIT
+                                                             : req->limit;
+    const char *state = req->state[0] ? req->state : "all";
+    Fc__V1__VillageListReply *reply = fc_arena_alloc(call->arena, sizeof *reply);
+    fc__v1__village_list_reply__init(reply);
+    rc = intake_records_store_village_list(pg, path, state, fc_clock_now_us(), limit, req->offset,
+                                           call->arena, reply, err);
+    if (rc != FC_OK)
+        return rc;
+    reply->limit = limit;
+    reply->state = (char *)state;
+    call->reply = &reply->base;
+    return FC_OK;
+}
+
 #define W FC_ROUTE_WRITE
 #define R(type, msg, fn, flags)                                                                    \
     {                                                                                              \
@@ -623,6 +693,7 @@ const fc_route_t intake_records_routes[] = {
     R("intake.records_list", records_list_request, handle_records_list, 0),
     R("intake.village_assign", village_assign_request, handle_village_assign, W),
     R("intake.village_update", village_update_request, handle_village_update, W),
+    R("intake.village_list", village_list_request, handle_village_list, 0),
 };
 const size_t intake_records_nroutes =
     sizeof intake_records_routes / sizeof intake_records_routes[0];

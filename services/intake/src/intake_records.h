@@ -21,6 +21,10 @@ extern const size_t intake_records_nroutes;
 #define INTAKE_EV_DISCRIMINATION "intake.discrimination_case_changed"
 #define INTAKE_EV_VILLAGE "intake.village_assignment_changed"
 
+#define INTAKE_VILLAGE_LIST_DEFAULT_LIMIT 50
+#define INTAKE_VILLAGE_LIST_MAX_LIMIT 500
+#define INTAKE_VILLAGE_LIST_MAX_OFFSET 100000
+
 /* ---- rules (pure) ---- */
 
 /* Texts and the order of dates of a record; now_us the service clock. */
@@ -35,6 +39,9 @@ int intake_records_rules_discrimination(const Fc__V1__DiscriminationCase *c, int
 int intake_records_next_state(const char *state, const char *step, const char **next_out,
                               fc_err_t *err);
 int intake_records_rules_village(const Fc__V1__VillageAssignment *a, int64_t now_us, fc_err_t *err);
+/* intake.village_list: state one of on_assignment|overdue|returned|all|"" ; org_code a code or
+ * ""; limit >= 0; offset 0..INTAKE_VILLAGE_LIST_MAX_OFFSET. */
+int intake_records_rules_village_list(const Fc__V1__VillageListRequest *r, fc_err_t *err);
 
 /* ---- store (inside the caller's transaction; results in arena) ---- */
 
@@ -80,5 +87,11 @@ int intake_records_store_village_set(fc_pg_t *pg, const Fc__V1__VillageAssignmen
 int intake_records_store_villages(fc_pg_t *pg, const char *employee_no, int limit,
                                   fc_arena_t *arena, Fc__V1__VillageAssignment ***out,
                                   size_t *n_out, fc_err_t *err);
+/* The assignments of everyone whose current unit lies under org_path, newest first, filtered
+ * by state (on_assignment|overdue|returned|all; overdue: planned return before now_us and not
+ * returned), limit/offset applied; *total_out counts all that match. */
+int intake_records_store_village_list(fc_pg_t *pg, const char *org_path, const char *state,
+                                      int64_t now_us, int limit, int offset, fc_arena_t *arena,
+                                      Fc__V1__VillageListReply *out, fc_err_t *err);
 
 #endif

@@ -439,3 +439,58 @@ int intake_records_store_villages(fc_pg_t *pg, const char *employee_no, int limi
     PQclear(r);
     return FC_OK;
 }
+
+/* ---- the subtree's assignments (intake.village_list) ---- */
+
+#define VILLAGE_OVERDUE                                                                            \
+    "(v.returned_at IS NULL AND v.planned_return_at IS NOT NULL AND v.planned_return_at < " TS(3) ")"
+#define VILLAGE_LIST_FROM                                                                          \
+    " FROM village_assignment v JOIN person p ON p.employee_no = v.employee_no"                    \
+    " JOIN org_unit o ON o.org_code = p.org_code"                                                  \
+    " WHERE starts_with(o.path, $1)"                                                               \
+    "   AND ($2 = 'all' OR ($2 = 'returned' AND v.returned_at IS NOT NULL)"                        \
+    "        OR ($2 = 'on_assignment' AND v.returned_at IS NULL)"                                  \
+    "        OR ($2 = 'overdue' AND " VILLAGE_OVERDUE "))"
+
+int intake_records_store_village_list(fc_pg_t *pg, const char *org_path, const char *state,
+                                      int64_t now_us, int limit, int offset, fc_arena_t *arena,
+                                      Fc__V1__VillageListReply *out, fc_err_t *err)
+{
+    char now[24], lim[16], off[16];
+    intake_store_i64(now, sizeof now, now_us);
+    snprintf(lim, sizeof lim, "%d", limit);
+    snprintf(off, sizeof off, "%d", offset);
+    const char *p[] = {org_path, state, now, lim, off};
+    PGresult *r = NULL;
+    int rc = FC_ERR;
+    /* the count first: the page below may be empty (an offset past the end) */
+    if (!(r = fc_pg_exec(pg, "SELECT count(*)" VILLAGE_LIST_FROM, 3, p, err)))
+        goto out;
+    out->total = (int32_t)fc_pg_int(r, 0, 0);
+    PQclear(r);
+    r = fc_pg_exec(pg,
+                   "SELECT v.id, v.employee_no, v.org_code, v.village, v.township, " US(
+                       "v.start_at") ", " US("v.planned_return_at") ", " US(
+                       "v.returned_at") ", v.frontline_record, v.return_note,"
+                                        " p.name, o.name, " VILLAGE_OVERDUE VILLAGE_LIST_FROM
+                   " ORDER BY v.start_at DESC, v.id DESC LIMIT $4::int OFFSET $5::int",
+                   5, p, err);
+    if (!r)
+        goto out;
+    int n = PQntuples(r);
+    out->items = fc_arena_alloc(arena, (size_t)(n ? n : 1) * sizeof *out->items);
+    out->n_items = (size_t)n;
+    for (int i = 0; i < n; i++) {
+        Fc__V1__VillageListItem *x = fc_arena_alloc(arena, sizeof *x);
+        fc__v1__village_list_item__init(x);
+        x->assignment = s_village_row(r, i, arena);
+        x->name = intake_store_adup(arena, r, i, 10);
+        x->org_name = intake_store_adup(arena, r, i, 11);
+        x->overdue = strcmp(PQgetvalue(r, i, 12), "t") == 0;
+        out->items[i] = x;
+    }
+    rc = FC_OK;
+out:
+    PQclear(r);
+    return rc == FC_OK ? rc : intake_store_fail(err);
+}

@@ -4,7 +4,8 @@
  * below the subsidiary and to a branch secretary, over ZeroMQ and through the gateway, where
  * every read is audited; a clarified complaint and a fault-tolerance decision drop the records
  * they clear out of the report's assessment figures (a report before and after); a village
- * first secretary in the person file, the report's figures and the reserve-pool list; and bad
+ * first secretary in the person file, the report's figures and the reserve-pool list; a
+ * subtree's secretaries listed by state (overdue, returned, on assignment), scope and paging; and bad
  * input for each (a step out of order, dates in the future, unknown person, not a cadre)
  * changing nothing. */
 #include <setjmp.h>
@@ -63,6 +64,19 @@ static void s_refused(const char *field, const char *fmt, ...)
     free(args);
 }
 
+/* `fcctl --json ARGS` parsed; fails the test unless it exits 0 with JSON. */
+static json_t *s_json(const char *args)
+{
+    char *out = NULL;
+    int rc = fc_h_fcctl(&out, "--json %s", args);
+    json_error_t jerr;
+    json_t *j = rc == 0 ? json_loads(out, 0, &jerr) : NULL;
+    if (!j)
+        fail_msg("fcctl %s: exit %d: %s", args, rc, out);
+    free(out);
+    return j;
+}
+
 /* The id a --json write replied (its field key). */
 static long long s_id(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static long long s_id(const char *key, const char *fmt, ...)
@@ -71,15 +85,11 @@ static long long s_id(const char *key, const char *fmt, ...)
     va_start(ap, fmt);
     char *args = fc_xvasprintf(fmt, ap);
     va_end(ap);
-    char *out = NULL;
-    int rc = fc_h_fcctl(&out, "--json %s", args);
-    json_error_t jerr;
-    json_t *j = rc == 0 ? json_loads(out, 0, &jerr) : NULL;
-    long long id = j ? json_integer_value(json_object_get(j, key)) : -1;
+    json_t *j = s_json(args);
+    long long id = json_integer_value(json_object_get(j, key));
     if (id <= 0)
-        fail_msg("fcctl %s: exit %d: %s", args, rc, out);
+        fail_msg("fcctl %s: no %s", args, key);
     json_decref(j);
-    free(out);
     free(args);
     return id;
 }
@@ -526,6 +536,149 @@ static void test_village_secretary(void **state)
     json_decref(rep);
 }
 
+/* ---- the subtree's assignments (intake.village_list) ---------------------------------------- */
+
+/* `fcctl --json ...` parsed (see s_json), the arguments formatted. */
+static json_t *s_village_list(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static json_t *s_village_list(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *args = fc_xvasprintf(fmt, ap);
+    va_end(ap);
+    json_t *j = s_json(args);
+    free(args);
+    return j;
+}
+
+/* The employee numbers listed, in order, joined by spaces, into buf; the total in *total. */
+static const char *s_listed_emps(json_t *j, char *buf, size_t n, long long *total)
+{
+    size_t i, used = 0;
+    json_t *x;
+    buf[0] = '\0';
+    json_array_foreach(json_object_get(j, "items"), i, x)
+    {
+        json_t *a = json_object_get(x, "assignment");
+        const char *e = json_string_value(json_object_get(a, "employee_no"));
+        used += (size_t)snprintf(buf + used, n - used, "%s%s%s", used ? " " : "", e ? e : "?",
+                                 json_is_true(json_object_get(x, "overdue")) ? "!" : "");
+        if (used >= n)
+            break;
+    }
+    *total = json_integer_value(json_object_get(j, "total"));
+    return buf;
+}
+
+/* The list fcctl's arguments give: the employee numbers in order ("!" after an overdue one)
+ * and the total. */
+static void s_expect_list(const char *want, long long want_total, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void s_expect_list(const char *want, long long want_total, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *args = fc_xvasprintf(fmt, ap);
+    va_end(ap);
+    char got[256];
+    long long total = -1;
+    json_t *j = s_json(args);
+    s_listed_emps(j, got, sizeof got, &total);
+    if (strcmp(got, want) != 0 || total != want_total)
+        fail_msg("village list %s: [%s] total %lld, want [%s] total %lld", args, got, total, want,
+                 want_total);
+    json_decref(j);
+    free(args);
+}
+
+static void test_village_list(void **state)
+{
+    (void)state;
+    char t[40], u[40], local[40];
+    /* besides V1 (B1, on assignment, due back in 20 days) and V2 (S2, returned): O1 in S1 due
+     * back 5 days ago and not returned (overdue), O2 in S2 on assignment with no return date,
+     * O3 in S2 due back 10 days ago who has returned since (returned, not overdue) */
+    intake_testkit_ok("person add O1 --name 吴逾期 --org S1 --cadre section --party member");
+    intake_testkit_ok("person add O2 --name 郑在村 --org S2 --cadre section --party member");
+    intake_testkit_ok("person add O3 --name 冯已返 --org S2 --cadre section --party member");
+    long long o3 = s_id("assignment_id", "village assign O3 --village 何家村 --start %s"
+                        " --planned-return %s", s_when(t, sizeof t, -20), s_when(u, sizeof u, -10));
+    intake_testkit_ok("village update %lld --returned %s", o3, s_when(t, sizeof t, -1));
+    s_id("assignment_id", "village assign O1 --village 刘家村 --start %s --planned-return %s",
+         s_when(t, sizeof t, -40), s_when(u, sizeof u, -5));
+    int64_t due = 0;
+    fc_err_t perr = {0};
+    assert_int_equal(fc_time_parse(u, &due, &perr), FC_OK);
+    fc_time_format_local(due, local, sizeof local);
+    s_id("assignment_id", "village assign O2 --village 陈家村 --start %s",
+         s_when(t, sizeof t, -3));
+
+    /* the group sees all five, newest first; each state */
+    const char *g = "--scope G --role group_admin village list";
+    s_expect_list("O2 V1 O3 V2 O1!", 5, "%s", g);
+    s_expect_list("O2 V1 O3 V2 O1!", 5, "%s --state all", g);
+    s_expect_list("O2 V1 O1!", 3, "%s --state on_assignment", g);
+    s_expect_list("O1!", 1, "%s --state overdue", g);
+    s_expect_list("O3 V2", 2, "%s --state returned", g);
+    /* a unit inside the scope: its subtree only */
+    s_expect_list("V1 O1!", 2, "%s --org S1", g);
+    s_expect_list("V1", 1, "%s --org C1", g);
+    /* paging: the total stays the count of all that match */
+    s_expect_list("O2 V1", 5, "%s --limit 2", g);
+    s_expect_list("O3 V2", 5, "%s --limit 2 --offset 2", g);
+    s_expect_list("O1!", 5, "%s --limit 2 --offset 4", g);
+    s_expect_list("", 5, "%s --offset 10", g);
+    json_t *j = s_village_list("%s --limit 100000", g);
+    assert_int_equal(json_integer_value(json_object_get(j, "limit")), 500);
+    json_decref(j);
+    j = s_village_list("%s", g);
+    assert_int_equal(json_integer_value(json_object_get(j, "limit")), 50);
+    json_t *first = json_array_get(json_object_get(j, "items"), 0);
+    assert_string_equal(json_string_value(json_object_get(first, "name")), "郑在村");
+    assert_string_equal(json_string_value(json_object_get(first, "org_name")), "二公司");
+    json_decref(j);
+
+    /* a subsidiary sees its own people only; another subsidiary's unit is refused */
+    s_expect_list("V1 O1!", 2, "--scope S1 --role org_admin village list");
+    s_expect_list("O2 O3 V2", 3, "--scope S2 --role viewer village list");
+    s_expect_list("V1", 1, "--scope C1 --role org_admin village list");
+    s_refused("org_code", "--scope S2 --role org_admin village list --org S1");
+    s_refused("org_code", "--scope C1 --role org_admin village list --org S1");
+
+    /* the text output: names, units, the overdue one marked, times in Asia/Shanghai */
+    char *out = NULL;
+    assert_int_equal(s_ctl(&out, "--scope S1 --role org_admin village list --state overdue"), 0);
+    assert_non_null(strstr(out, "驻村第一书记 1 人次（逾期未返岗）"));
+    assert_non_null(strstr(out, "O1 吴逾期（一公司）"));
+    assert_non_null(strstr(out, "刘家村"));
+    assert_non_null(strstr(out, "逾期未返岗 ！"));
+    assert_non_null(strstr(out, local)); /* the planned return, in Asia/Shanghai */
+    free(out);
+
+    /* bad fields, each named */
+    s_refused("state", "%s --state away", g);
+    s_refused("limit", "%s --limit -1", g);
+    s_refused("offset", "%s --offset -1", g);
+    s_refused("offset", "%s --offset 100001", g);
+    s_refused("org_code", "%s --org 'S 1'", g);
+    s_refused("org_code", "%s --org NOPE", g);
+
+    /* through the gateway: a viewer of S1 reads S1's; S2's token is refused S1 */
+    gw_resp_t r;
+    gw_http(&r, 0, "GET", "/api/v1/intake/village_list?state=overdue", s_tok_sec, NULL, NULL);
+    if (r.status != 200 || !strstr(r.body, "吴逾期") || strstr(r.body, "郑在村"))
+        fail_msg("village_list as S1's secretary: %ld %s", r.status, r.body);
+    gw_resp_fini(&r);
+    gw_http(&r, 0, "GET", "/api/v1/intake/village_list?org_code=S1", s_tok_s2, NULL, NULL);
+    assert_int_equal(r.status, 403);
+    assert_string_equal(gw_err_field(&r), "org_code");
+    gw_resp_fini(&r);
+    gw_http(&r, 0, "GET", "/api/v1/intake/village_list?state=later", s_tok_group, NULL, NULL);
+    assert_int_equal(r.status, 400);
+    assert_string_equal(gw_err_field(&r), "state");
+    gw_resp_fini(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -534,6 +687,7 @@ int main(void)
         cmocka_unit_test(test_access_and_audit),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_village_secretary),
+        cmocka_unit_test(test_village_list),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }

@@ -177,12 +177,45 @@ static void test_village(void **state)
     s_field(intake_records_rules_village(&a, NOW, &err), &err, FC_EINVAL, "returned_us");
 }
 
+/* intake.village_list: each state known, anything else named; limit, offset, org_code */
+static void test_village_list(void **state)
+{
+    (void)state;
+    fc_err_t err;
+    Fc__V1__VillageListRequest r = FC__V1__VILLAGE_LIST_REQUEST__INIT;
+    s_field(intake_records_rules_village_list(&r, &err), &err, FC_OK, NULL);
+    const char *ok[] = {"on_assignment", "overdue", "returned", "all"};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+        r.state = (char *)ok[i];
+        s_field(intake_records_rules_village_list(&r, &err), &err, FC_OK, NULL);
+    }
+    r.state = "Overdue";
+    s_field(intake_records_rules_village_list(&r, &err), &err, FC_EINVAL, "state");
+    r.state = "all";
+    r.limit = -1;
+    s_field(intake_records_rules_village_list(&r, &err), &err, FC_EINVAL, "limit");
+    r.limit = 100000; /* capped by the handler, not refused */
+    s_field(intake_records_rules_village_list(&r, &err), &err, FC_OK, NULL);
+    r.offset = -1;
+    s_field(intake_records_rules_village_list(&r, &err), &err, FC_EINVAL, "offset");
+    r.offset = INTAKE_VILLAGE_LIST_MAX_OFFSET;
+    s_field(intake_records_rules_village_list(&r, &err), &err, FC_OK, NULL);
+    r.offset = INTAKE_VILLAGE_LIST_MAX_OFFSET + 1;
+    s_field(intake_records_rules_village_list(&r, &err), &err, FC_EINVAL, "offset");
+    r.offset = 0;
+    r.org_code = "S 1";
+    s_field(intake_records_rules_village_list(&r, &err), &err, FC_EINVAL, "org_code");
+    r.org_code = "S1";
+    s_field(intake_records_rules_village_list(&r, &err), &err, FC_OK, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fault),          cmocka_unit_test(test_clarification),
         cmocka_unit_test(test_discrimination), cmocka_unit_test(test_transitions),
         cmocka_unit_test(test_village),
+        cmocka_unit_test(test_village_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,8 +23,9 @@ const PAGES = [
   { id: 'benefits', re: /^\/benefits(?:\/([^/]+))?$/, nav: 'nav_benefits', roles: ['group_admin', 'org_admin', 'branch_secretary'], load: () => import('./pages/benefits.js') },
   { id: 'supplies', re: /^\/supplies$/, nav: 'nav_supplies', roles: ['group_admin', 'org_admin', 'branch_secretary', 'viewer'], load: () => import('./pages/supplies.js') },
   { id: 'records', re: /^\/records$/, nav: 'nav_records', roles: ['group_admin', 'org_admin'], load: () => import('./pages/records.js') },
+  { id: 'village', re: /^\/village$/, nav: 'nav_village', roles: ['group_admin', 'org_admin', 'branch_secretary', 'viewer'], load: () => import('./pages/village.js') },
 ];
-const PATHS = { dashboard: '/dashboard', people: '/people', forms: '/forms', roster: '/roster', payments: '/payments', reminders: '/reminders', benefits: '/benefits', supplies: '/supplies', records: '/records' };
+const PATHS = { dashboard: '/dashboard', people: '/people', forms: '/forms', roster: '/roster', payments: '/payments', reminders: '/reminders', benefits: '/benefits', supplies: '/supplies', records: '/records', village: '/village' };
 
 const main = () => document.getElementById('main');
 

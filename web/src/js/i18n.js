@@ -399,6 +399,25 @@ const T = {
   vil_on: ['驻村中', 'on assignment'],
   vil_back: ['已返岗', 'returned'],
   p_benefits: ['待遇申请', 'Benefit cases'],
+  // the village first secretaries page (intake.village_list)
+  nav_village: ['驻村第一书记', 'Village secretaries'],
+  vl_title: ['驻村第一书记', 'Village first secretaries'],
+  vl_org: ['组织（留空为本人管辖范围）', 'Unit (empty = your whole scope)'],
+  vl_org_all: ['本人管辖范围', 'your whole scope'],
+  vl_state: ['状态', 'State'],
+  vl_state_all: ['全部', 'all'],
+  vl_state_on_assignment: ['驻村中', 'on assignment'],
+  vl_state_overdue: ['逾期未返岗', 'overdue to return'],
+  vl_state_returned: ['已返岗', 'returned'],
+  vl_show: ['查看', 'Show'],
+  vl_total: ['共 {n} 人次', '{n} assignments'],
+  vl_none: ['没有驻村记录', 'No village assignments'],
+  vl_name: ['姓名', 'Name'],
+  vl_village: ['驻村（县乡 村）', 'Village (township, village)'],
+  vl_start: ['驻村开始', 'Since'],
+  vl_planned: ['计划返岗', 'Planned return'],
+  vl_prev: ['上一页', 'Previous'],
+  vl_next: ['下一页', 'Next'],
 };
 
 const LANGS = ['zh', 'en'];
