@@ -20,6 +20,12 @@ ProtobufCMessage *fc_event_decode(const fc_event_t *ev, const ProtobufCMessageDe
     return m;
 }
 
+/* How many times running an event that failed for now is tried again soon (after 0.1, 0.2,
+ * 0.4, 0.8, 1.6 s) before it is left for the reclaim. */
+#define FC_CONSUMER_QUICK_RETRIES 5
+/* Our own failed entries idle this long are taken again by a quick retry. */
+#define FC_CONSUMER_QUICK_IDLE_MS 50
+
 struct fc_consumer {
     fc_redis_t *redis;
     fc_pg_t *pg;
@@ -32,6 +38,9 @@ struct fc_consumer {
     int64_t next_claim_ms;
     int64_t retry_at_ms; /* after a failure (database or Redis down): wait, then retry */
     int backoff_ms;
+    int left_pending;          /* an event of the last batch failed for now: still pending */
+    int quick_retries;         /* such failures retried soon, so many times running */
+    int64_t quick_retry_at_ms; /* when to take our own failed entries again (0 = not) */
     long long applied;
     const char *const *ignore; /* types acknowledged unread */
 };
@@ -218,10 +227,12 @@ undo:;
         rc = failed; /* Redis or the database went away mid-event: retry the batch soon */
         goto out;
     }
-    if (failed)
+    if (failed) {
         fc_log_warn("consumer.retry_later", "stream", FC_LS(self->stream), "type",
                     FC_LS(ev->type), "code", FC_LS(fc_err_name(failed)), "error",
                     FC_LS(herr.message), NULL);
+        self->left_pending = 1;
+    }
     rc = FC_OK;
 out:
     if (rc != FC_OK) {
@@ -378,15 +389,17 @@ out:
         freeReplyObject(e);
 }
 
-/* Takes over entries idle past claim_idle_ms (a consumer died holding them); dead-letters
- * entries delivered max_deliveries times. */
-static int s_reclaim(fc_consumer_t *self, int *n, fc_err_t *err)
+/* Takes over entries idle past idle_ms (of any consumer: one died holding them; or, own_only,
+ * our own that failed for now) and applies them again; dead-letters entries delivered
+ * max_deliveries times. */
+static int s_reclaim(fc_consumer_t *self, int64_t idle_ms, int own_only, int *n, fc_err_t *err)
 {
     char idle[24], count[16];
-    snprintf(idle, sizeof idle, "%lld", (long long)self->opts.claim_idle_ms);
+    snprintf(idle, sizeof idle, "%lld", (long long)idle_ms);
     snprintf(count, sizeof count, "%d", self->opts.batch);
-    const char *argv[] = {"XPENDING", self->stream, self->group, "IDLE", idle, "-", "+", count};
-    redisReply *r = fc_redis_cmdargv(self->redis, err, 8, argv, NULL);
+    const char *argv[] = {"XPENDING", self->stream, self->group, "IDLE", idle,
+                          "-",        "+",          count,       self->name};
+    redisReply *r = fc_redis_cmdargv(self->redis, err, own_only ? 9 : 8, argv, NULL);
     if (!r)
         return err ? err->code : FC_EUNAVAIL;
     int rc = FC_OK;
@@ -441,9 +454,14 @@ int fc_consumer_poll(fc_consumer_t *self, int *n_out, fc_err_t *err)
             memcpy(self->pending_cursor, last, sizeof last);
         goto out;
     }
+    if (self->quick_retry_at_ms && now >= self->quick_retry_at_ms) {
+        self->quick_retry_at_ms = 0;
+        if ((rc = s_reclaim(self, FC_CONSUMER_QUICK_IDLE_MS, 1, &n, err)) != FC_OK)
+            goto out;
+    }
     if (now >= self->next_claim_ms) {
         self->next_claim_ms = now + self->opts.claim_idle_ms / 4 + 1;
-        if ((rc = s_reclaim(self, &n, err)) != FC_OK)
+        if ((rc = s_reclaim(self, self->opts.claim_idle_ms, 0, &n, err)) != FC_OK)
             goto out;
     }
     if (s_read(self, ">", &n, NULL, 0, err) < 0)
@@ -458,8 +476,19 @@ out:
         if (self->backoff_ms > 2000)
             self->backoff_ms = 2000;
         self->retry_at_ms = now + self->backoff_ms;
+    } else if (self->left_pending) {
+        /* an event failed for now (a deadlock, a lock timeout, something it needs not there
+         * yet): take our own failed entries again soon, a few times with a growing pause,
+         * instead of leaving them for the reclaim claim_idle_ms later; the same reclaim, so
+         * each try counts towards dead-lettering */
+        self->left_pending = 0;
+        if (self->quick_retries < FC_CONSUMER_QUICK_RETRIES) {
+            self->quick_retry_at_ms = now + (100 << self->quick_retries);
+            self->quick_retries++;
+        }
     } else if (n > 0) {
         self->backoff_ms = 0;
+        self->quick_retries = 0;
     }
     if (n_out)
         *n_out = n;

@@ -45,6 +45,9 @@ static fc_redis_t *s_redis(void)
     return r;
 }
 
+/* How many more times a "flaky_once" event fails transiently before it applies. */
+static int s_flaky_once_failures;
+
 /* The effect: one row per application, deliberately without a unique key, so a second
  * application of the same event would show as a second row. "bad" events are rejected;
  * "flaky" ones always fail transiently. */
@@ -61,6 +64,10 @@ static int on_event(void *app, fc_pg_t *pg, const fc_event_t *ev, fc_err_t *err)
         rc = fc_err_set(err, FC_EINVAL, "name", "this event can never apply");
     else if (strcmp(q->name, "flaky") == 0)
         rc = fc_err_set(err, FC_EAGAIN, "name", "not now");
+    else if (strcmp(q->name, "flaky_once") == 0 && s_flaky_once_failures > 0) {
+        s_flaky_once_failures--;
+        rc = fc_err_set(err, FC_EAGAIN, "name", "not now (a deadlock, say)");
+    }
     else {
         const char *p[] = {ev->event_id, q->name};
         rc = fc_pg_cmd(pg, "INSERT INTO effects (event_id, name) VALUES ($1, $2)", 2, p, NULL,
@@ -183,10 +190,44 @@ static void test_batch_savepoints_and_ignored_types(void **state)
     fc_consumer_ignore(c, ignored);
     s_publish(prod, 30, "ok");
     s_relay_all(prod, r);
-    s_drain(c, 3);
+    /* the new ones are acknowledged unread, and so is the flaky one when it is tried again
+     * (soon, not claim_idle_ms later: see test_failed_for_now_is_retried_soon) */
+    for (int i = 0; i < 300 && fc_consumer_pending(c) > 0; i++)
+        s_drain(c, 1);
     assert_int_equal(fc_h_scalar("SELECT count(*) FROM rotation.effects"), 20);
     assert_int_equal(fc_h_scalar("SELECT count(*) FROM rotation.inbox"), 20);
-    assert_int_equal(fc_consumer_pending(c), 1);
+    assert_int_equal(fc_consumer_pending(c), 0);
+    fc_consumer_destroy(&c);
+    fc_redis_destroy(&r);
+    fc_pg_destroy(&cons);
+    fc_pg_destroy(&prod);
+}
+
+/* An event that fails for now (a deadlock) is tried again within seconds, by its own
+ * consumer, not after claim_idle_ms (a minute here): the events after it do not wait. */
+static void test_failed_for_now_is_retried_soon(void **state)
+{
+    (void)state;
+    fc_pg_t *prod, *cons;
+    fc_redis_t *r;
+    s_fresh(&prod, &cons, &r);
+    fc_err_t err;
+    fc_consumer_t *c = fc_consumer_new(r, cons, STREAM, "rotation", "c1", on_event, NULL,
+                                       &(fc_consumer_opts_t){64, 60000, 10}, &err);
+    assert_non_null(c);
+    s_flaky_once_failures = 2;
+    s_publish(prod, 3, "ok");
+    s_publish(prod, 1, "flaky_once");
+    s_publish(prod, 3, "ok");
+    s_relay_all(prod, r);
+    /* at most 5 s of polling: the reclaim would only come after 60 */
+    for (int i = 0; i < 250 && fc_h_scalar("SELECT count(*) FROM rotation.effects") < 7; i++)
+        s_drain(c, 1);
+    assert_int_equal(s_flaky_once_failures, 0);
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM rotation.effects"), 7);
+    assert_int_equal(fc_h_scalar("SELECT count(DISTINCT event_id) FROM rotation.effects"), 7);
+    assert_int_equal(fc_h_scalar("SELECT count(*) FROM rotation.inbox"), 7);
+    assert_int_equal(fc_consumer_pending(c), 0);
     fc_consumer_destroy(&c);
     fc_redis_destroy(&r);
     fc_pg_destroy(&cons);
@@ -278,6 +319,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exactly_once_with_double_publish),
         cmocka_unit_test(test_batch_savepoints_and_ignored_types),
+        cmocka_unit_test(test_failed_for_now_is_retried_soon),
         cmocka_unit_test(test_killed_between_commit_and_ack),
         cmocka_unit_test(test_rejected_and_dead_lettered),
     };
