@@ -35,6 +35,20 @@
 static notify_world_t W;
 static pid_t s_intake; /* the real fc-intake of the end-to-end test */
 
+/* WeCom requests delivered to the robot at path whose body has needle: the robot's other
+ * messages (weekly chases the clock's jumps may bring) do not count. */
+static int s_wecom(const char *path, const char *needle)
+{
+    int n = 0;
+    char *b;
+    for (int i = 0; (b = notify_fake_body(W.http, "wecom", i)) != NULL; i++) {
+        n += strncmp(b, path, strlen(path)) == 0 && b[strlen(path)] == '\n' &&
+             strstr(b, needle) != NULL;
+        free(b);
+    }
+    return n;
+}
+
 static int s_teardown(void **state)
 {
     (void)state;
@@ -166,7 +180,7 @@ static void test_discrimination_remind_and_escalate(void **state)
     /* 3 days without handling: S1's department (English), once */
     nt_clock_set(t0 + 3 * DAY + MINUTE);
     assert_int_equal(nw_wait_fake_with(W.http, "wecom", "not taken in hand: #7", 1, WAIT), 1);
-    assert_int_equal(notify_fake_count_with(W.http, "wecom", "/robot/s1"), 1);
+    assert_int_equal(s_wecom("/robot/s1", "#7"), 1);
     assert_int_equal(notify_fake_count_with(W.http, "wecom", "a family member of the worker"), 1);
     assert_int_equal(notify_fake_count_with(W.http, "wecom", "E001"), 1);
     assert_int_equal(notify_fake_count_with(W.http, "wecom", "张三"), 0); /* no name */
@@ -177,12 +191,12 @@ static void test_discrimination_remind_and_escalate(void **state)
     assert_int_equal(s_messages_seen("org_admin", "S1"), 1);
     assert_int_equal(s_messages_seen("branch_secretary", "B1"), 0);
     s_at(t0 + 15 * DAY - HOUR);
-    assert_int_equal(notify_fake_count_with(W.http, "wecom", "/robot/group"), 0);
+    assert_int_equal(s_wecom("/robot/group", "#7"), 0);
     /* 15 days without a close: escalated to the group (Chinese), once */
     nt_clock_set(t0 + 15 * DAY + MINUTE);
     assert_int_equal(nw_wait_fake_with(W.http, "wecom", "歧视事件逾期未结督办（案件 #7）", 1, WAIT),
                      1);
-    assert_int_equal(notify_fake_count_with(W.http, "wecom", "/robot/group"), 1);
+    assert_int_equal(s_wecom("/robot/group", "#7"), 1);
     assert_int_equal(notify_fake_count_with(W.http, "wecom", "（工号 E001）的家属受到歧视"), 1);
     assert_int_equal(notify_fake_count_with(W.http, "wecom", "张三"), 0);
     assert_int_equal(
@@ -311,7 +325,7 @@ static void test_village_return(void **state)
     assert_int_equal(
         nw_wait_fake_with(W.http, "wecom", "Village first secretary due back", 1, WAIT), 1);
     assert_int_equal(notify_fake_count_with(W.http, "wecom", "西柏坡村"), 1);
-    assert_int_equal(notify_fake_count_with(W.http, "wecom", "/robot/s1"), 1);
+    assert_int_equal(s_wecom("/robot/s1", "西柏坡村"), 1);
     /* the person: SMS and inbox, in Chinese */
     assert_int_equal(nw_wait_fake_with(W.http, "sms", "SMS_FC_VILLAGE_RETURN\"", 1, WAIT), 1);
     assert_int_equal(notify_fake_count_with(W.http, "sms", "13800000001"), 1);
