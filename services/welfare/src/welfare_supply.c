@@ -443,6 +443,14 @@ int welfare_supply_handle_transfer(fc_service_t *svc, fc_call_t *call, fc_err_t 
 static int s_publish_need(welfare_ctx_t *c, const char *type, Fc__V1__SupplyNeed *n,
                           fc_err_t *err);
 
+/* A local day (days since the epoch) as "YYYY-MM-DD", as supply_need.day is keyed. */
+static void s_day_text(int64_t day, char *buf, size_t n)
+{
+    int y, m, d;
+    fc_civil_from_days(day, &y, &m, &d);
+    snprintf(buf, n, "%04d-%02d-%02d", y, m, d);
+}
+
 /* After issue tid to a post (or, tid 0, after its need was recorded): its open need for the
  * item on today's local day is met, by "welfare", once that day's issues of the item to the
  * post reach the need's quantity; the same event as a manual need_met, in the same
@@ -451,10 +459,9 @@ static int s_need_cover(welfare_ctx_t *c, const char *post, const Fc__V1__Supply
                         int64_t tid, fc_err_t *err)
 {
     int64_t day = fc_time_local_day(c->now_us), id = 0, issued = 0;
-    int y, m, d, rc;
+    int rc;
     char ds[16], note[160];
-    fc_civil_from_days(day, &y, &m, &d);
-    snprintf(ds, sizeof ds, "%04d-%02d-%02d", y, m, d);
+    s_day_text(day, ds, sizeof ds);
     if (tid)
         snprintf(note, sizeof note, "由发放 #%" PRId64 " 满足（当日共发放 {issued} %s）", tid,
                  it->unit);
@@ -826,10 +833,8 @@ int welfare_supply_handle_need_record(fc_service_t *svc, fc_call_t *call, fc_err
         if (due <= c.now_us)
             due = fc_time_local_day_start(day + 1);
     }
-    int y, m, d;
     char ds[16];
-    fc_civil_from_days(day, &y, &m, &d);
-    snprintf(ds, sizeof ds, "%04d-%02d-%02d", y, m, d);
+    s_day_text(day, ds, sizeof ds);
     int64_t id = 0;
     Fc__V1__SupplyNeedReply *r = fc_arena_alloc(call->arena, sizeof *r);
     fc__v1__supply_need_reply__init(r);
